@@ -1,0 +1,2 @@
+"""kamerstukken: mine Dutch parliamentary documents."""
+__version__ = "0.1.0"
