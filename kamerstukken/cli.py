@@ -1,0 +1,270 @@
+"""The `kamerstukken` command line: a thin skin over the Python API (each command calls one function).
+
+Readable tables by default; `--json` for programs. The database is `--db PATH`, else $KAMERSTUKKEN_DB,
+else ./kamerstukken.db.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .store import SearchError, Store, db_path
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Mine Dutch parliamentary documents: motions, commitments, deadlines, and the letters "
+                       "that settle them.")
+console = Console()
+err = Console(stderr=True)
+
+DbOpt = typer.Option(None, "--db", help="SQLite database (default: $KAMERSTUKKEN_DB or ./kamerstukken.db)")
+JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output")
+CsvOpt = typer.Option(False, "--csv", help="CSV output (for spreadsheets)")
+
+
+def open_store(db: Optional[Path]) -> Store:
+    return Store(db_path(db))
+
+
+def progress_bar(quiet: bool = False) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, disable=quiet or not err.is_terminal, transient=False)
+
+
+def emit_rows(rows: list[dict], *, as_json: bool, as_csv: bool, title: str = "", columns: Optional[list] = None):
+    """One listing, three ways: a rich table, JSON Lines-like JSON array, or CSV."""
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    if as_csv:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                        for k, v in r.items()})
+        sys.stdout.write(buf.getvalue())
+        return
+    t = Table(title=title or None, show_lines=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    console.print(t)
+    if not rows:
+        console.print("[dim]nothing found[/dim]")
+
+
+# ----------------------------------------------------------------------------------- ingest & documents
+
+@app.command()
+def ingest(paths: List[Path] = typer.Argument(None, help="Files and folders in any supported format"),
+           jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Documents as JSON Lines (spec §2); - = stdin"),
+           date: Optional[str] = typer.Option(None, "--date", help="Date (YYYY-MM-DD) for documents whose text "
+                                                                   "gives none"),
+           db: Optional[Path] = DbOpt, as_json: bool = JsonOpt,
+           quiet: bool = typer.Option(False, "--quiet", "-q")):
+    """Add documents to the store. Re-ingesting the same input changes nothing."""
+    from .ingest import IngestResult, ingest_jsonl, ingest_paths, iter_files
+    if not paths and not jsonl:
+        err.print("[red]error:[/red] give files/folders or --jsonl FILE")
+        raise typer.Exit(2)
+    store = open_store(db)
+    result = IngestResult()
+    with progress_bar(quiet or as_json) as prog:
+        if paths:
+            files = list(iter_files(paths))
+            task = prog.add_task("ingest", total=len(files))
+            r = ingest_paths(store, paths, date_override=date, progress=lambda _p: prog.advance(task))
+            result.added += r.added; result.merged += r.merged
+            result.unchanged += r.unchanged; result.errors += r.errors
+        if jsonl:
+            task = prog.add_task(f"ingest {jsonl.name}", total=None)
+            r = ingest_jsonl(store, jsonl, progress=lambda: prog.advance(task))
+            result.added += r.added; result.merged += r.merged; result.errors += r.errors
+    for origin, msg in result.errors:
+        err.print(f"[red]error[/red] {origin}: {msg}")
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        console.print(f"{len(result.added)} added, {len(result.merged)} updated or merged, "
+                      f"{len(result.unchanged)} unchanged, {len(result.errors)} failed "
+                      f"→ {store.path} ({store.db['documents'].count} documents)")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def documents(kind: Optional[str] = typer.Option(None, help="letter, motion, commitment, advice, news, other"),
+              limit: Optional[int] = typer.Option(None), db: Optional[Path] = DbOpt, as_json: bool = JsonOpt,
+              as_csv: bool = CsvOpt):
+    """One line per document: id, kind, date, title, sources."""
+    rows = open_store(db).list_documents(kind=kind, limit=limit)
+    emit_rows(rows, as_json=as_json, as_csv=as_csv, columns=["id", "kind", "date", "title", "n_sources", "sources"])
+
+
+@app.command()
+def show(doc_id: str, db: Optional[Path] = DbOpt, as_json: bool = JsonOpt):
+    """One document with its metadata, sources, footnotes and text."""
+    doc = open_store(db).get_document(doc_id)
+    if not doc:
+        err.print(f"[red]error:[/red] no document {doc_id!r}")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+        return
+    console.print(f"[bold]{doc.id}[/bold]  {doc.kind}  {doc.date or 'no date'}")
+    console.print(f"[bold]{doc.title}[/bold]")
+    for label, v in (("sender", doc.sender), ("ministry", doc.ministry), ("addressee", doc.addressee),
+                     ("signatory", doc.signatory), ("dossier", doc.dossier), ("vergaderjaar", doc.vergaderjaar)):
+        if v:
+            console.print(f"{label}: {v}")
+    for s in doc.sources:
+        console.print(f"source: {s.format} {s.origin} sha256:{s.content_hash[:12]} {s.ingested_at}")
+    console.print()
+    console.print(doc.text, markup=False, highlight=False)
+    if doc.footnotes:
+        console.print()
+        for f in doc.footnotes:
+            console.print(f"[{f.mark}] {f.text}  (at {f.position})", markup=False, highlight=False)
+
+
+@app.command()
+def search(query: str, limit: int = typer.Option(20), db: Optional[Path] = DbOpt, as_json: bool = JsonOpt,
+           as_csv: bool = CsvOpt):
+    """Full-text search over titles and texts (FTS5)."""
+    try:
+        rows = open_store(db).search(query, limit=limit)
+    except SearchError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    emit_rows(rows, as_json=as_json, as_csv=as_csv, columns=["id", "kind", "date", "title", "snippet"])
+
+
+# ----------------------------------------------------------------------------------- extraction
+
+@app.command()
+def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, or - for standard input"),
+            all_: bool = typer.Option(False, "--all", help="Run extraction over every document in the store"),
+            db: Optional[Path] = DbOpt, as_json: bool = JsonOpt, quiet: bool = typer.Option(False, "--quiet", "-q")):
+    """Extract deadlines, statements, motions and references (spec/extract-io.md §1), or run the stage (--all)."""
+    if all_:
+        from .stages import extract_all
+        store = open_store(db)
+        total = store.db["documents"].count
+        with progress_bar(quiet or as_json) as prog:
+            task = prog.add_task("extract", total=total)
+            res = extract_all(store, progress=lambda n: prog.advance(task, n))
+        for did, msg in res.errors:
+            err.print(f"[red]error[/red] {did}: {msg}")
+        out = {"documents": res.documents, **res.counts, "errors": len(res.errors)}
+        print(json.dumps(out) if as_json else
+              f"{res.documents} documents: " + ", ".join(f"{v} {k}" for k, v in res.counts.items()))
+        raise typer.Exit(1 if res.errors else 0)
+    if not input:
+        err.print("[red]error:[/red] give a JSON Lines file, - for stdin, or --all")
+        raise typer.Exit(2)
+    from .nlp.extract import extract_lines
+    try:
+        fh = sys.stdin if input == "-" else open(input, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {input}: {exc.strerror}")
+        raise typer.Exit(2)
+    try:
+        for obj in extract_lines(fh):
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {input} is not UTF-8: {exc}")
+        raise typer.Exit(2)
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+
+
+@app.command()
+def evaluate(gold: Path = typer.Option(..., "--gold", help="Folder in the format of gold/dev"),
+             as_json: bool = JsonOpt):
+    """Precision, recall and F1 per task on a gold folder (the grading rule of spec/deadlines.md)."""
+    from .evaluate import evaluate_gold
+    res = evaluate_gold(gold)
+    if as_json:
+        print(json.dumps(res, ensure_ascii=False, indent=1))
+        return
+    rows = []
+    for task, m in res.items():
+        if task == "commitments":
+            for label, mm in m.items():
+                rows.append({"task": f"statements:{label}", **mm})
+        else:
+            rows.append({"task": task, **m})
+    emit_rows(rows, as_json=False, as_csv=False, columns=sorted({k for r in rows for k in r},
+                                                                  key=lambda k: (k != "task", k)))
+
+
+# ----------------------------------------------------------------------------------- export
+
+@app.command()
+def export(what: str = typer.Argument(..., help="links, or a table name (documents, motions, commitments, "
+                                                 "links, deadlines, statements, ...)"),
+           candidates: int = typer.Option(5, "--candidates", help="links: candidates per letter"),
+           fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv (tables)"),
+           db: Optional[Path] = DbOpt):
+    """Export links (spec §2) or any table as JSON Lines / CSV."""
+    store = open_store(db)
+    if what == "links":
+        from .link import export_links
+        for obj in export_links(store, candidates):
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        return
+    if what not in store.db.table_names() and what not in store.db.view_names():
+        err.print(f"[red]error:[/red] no table {what!r}; one of: links, {', '.join(store.db.table_names())}")
+        raise typer.Exit(2)
+    rows = store.db.query(f"select * from [{what}]")
+    if fmt == "csv":
+        w = None
+        for r in rows:
+            if w is None:
+                w = csv.DictWriter(sys.stdout, fieldnames=list(r.keys()))
+                w.writeheader()
+            w.writerow(r)
+    else:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+
+
+def _mount_optional():
+    """Commands that live with their stage (scrapers, linker/ledger, web UI, main job)."""
+    try:
+        from .scrapers.cli import fetch_app
+        app.add_typer(fetch_app, name="fetch", help="Fetch documents and records from the sources")
+    except ImportError:
+        pass
+    for modname in ("cli_ledger", "cli_main", "web.cli", "bench_cli"):
+        try:
+            mod = __import__(f"kamerstukken.{modname}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            full = f"kamerstukken.{modname}"
+            if exc.name and full.startswith(exc.name):
+                continue  # that stage is not installed in this build
+            raise
+        mod.register(app)
+
+
+_mount_optional()
+
+
+def main():
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Ingest: files, folders and JSON Lines → documents in the store.
+
+The edge between the disk and the pure parsers. Each document is written in its own transaction, so a
+failing file leaves nothing half-written; the failure is recorded with a one-line message and the batch
+goes on. A file whose exact bytes were ingested before is skipped without parsing (idempotent re-runs).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from .models import KINDS, Document, Paragraph, Source, content_hash
+from .store import Store, now_iso
+
+SKIP_SUFFIXES = {".db", ".db-wal", ".db-shm", ".pyc", ".json", ".md5"}
+
+
+@dataclass
+class IngestResult:
+    added: list[str] = field(default_factory=list)      # new documents
+    merged: list[str] = field(default_factory=list)     # a new source for a document already stored
+    unchanged: list[str] = field(default_factory=list)  # bytes seen before
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict:
+        return {"added": self.added, "merged": self.merged, "unchanged": self.unchanged,
+                "errors": [{"origin": o, "error": e} for o, e in self.errors]}
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Files named, and files under folders named (sorted, hidden files skipped)."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+                        and f.suffix.lower() not in SKIP_SUFFIXES and f.name not in ("README.md", "INDEX.md"):
+                    yield f
+        else:
+            yield p
+
+
+def _split_paragraphs(text: str) -> list[Paragraph]:
+    out = []
+    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
+        if m.group().strip():
+            out.append(Paragraph(m.start(), m.end()))
+    return out
+
+
+def _rename(store: Store, old: str, new: str) -> None:
+    """Move a document stored under a content id to its canonical id (learned from a richer source)."""
+    db = store.db
+    for t in ("paragraphs", "footnotes", "references", "motion_mentions", "statements", "deadlines"):
+        if t in db.table_names():
+            db.execute(f"update [{t}] set doc_id = ? where doc_id = ?", [new, old])
+    db.execute("update sources set doc_id = ? where doc_id = ?", [new, old])
+    db.execute("update links set from_id = ? where from_id = ?", [new, old])
+    db.execute("delete from documents where id = ?", [old])
+
+
+def _find_duplicate(store: Store, doc: Document) -> Optional[str]:
+    """Blocked candidate search (same date, or FTS on distinctive words), then fuzzy comparison."""
+    from .parse.dedupe import find_duplicate
+    ids: list[str] = []
+    if doc.date:
+        ids += [r[0] for r in store.db.execute(
+            "select id from documents where date = ? and id != ? limit 200", [doc.date, doc.id])]
+    words = sorted({w for w in re.findall(r"[a-zà-ÿ]{9,}", doc.text.lower())}, key=lambda w: (-len(w), w))[:6]
+    if words:
+        q = " OR ".join('"%s"' % w for w in words)
+        try:
+            ids += [r["id"] for r in store.db.query(
+                "select d.id from documents_fts f join documents d on d.rowid = f.rowid "
+                "where documents_fts match ? order by rank limit 20", [q])]
+        except Exception:
+            pass
+    seen, cands = set(), []
+    for i in ids:
+        if i in seen or i == doc.id:
+            continue
+        seen.add(i)
+        row = store.get_document_row(i)
+        if row and row["text"]:
+            cands.append((i, row["text"]))
+    return find_duplicate(doc, cands) if cands else None
+
+
+def ingest_document(store: Store, doc: Document, result: IngestResult) -> str:
+    """Store one parsed document, merging it into an earlier copy of the same document when there is one."""
+    with store.transaction():
+        if store.has_document(doc.id):
+            store.upsert_document(doc)
+            result.merged.append(doc.id)
+            return doc.id
+        dup = _find_duplicate(store, doc)
+        if dup:
+            if dup.startswith("doc-") and not doc.id.startswith("doc-"):
+                _rename(store, dup, doc.id)
+            else:
+                doc.id = dup
+            store.upsert_document(doc)
+            result.merged.append(doc.id)
+            return doc.id
+        store.upsert_document(doc)
+        result.added.append(doc.id)
+        return doc.id
+
+
+def ingest_paths(store: Store, paths: Iterable[str | os.PathLike], *, date_override: Optional[str] = None,
+                 progress: Optional[Callable[[Path], None]] = None) -> IngestResult:
+    from .parse import ParseError, parse
+    result = IngestResult()
+    for path in iter_files(paths):
+        origin = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.errors.append((origin, f"cannot read: {exc.strerror or exc}"))
+            store.record_error(origin, result.errors[-1][1])
+            if progress:
+                progress(path)
+            continue
+        h = content_hash(data)
+        known = store.source_known(h)
+        if known and not date_override:
+            result.unchanged.append(known)
+            if progress:
+                progress(path)
+            continue
+        try:
+            doc = parse(data, origin=origin)
+            if date_override and not doc.date:
+                date.fromisoformat(date_override)
+                doc.date = date_override
+            ingest_document(store, doc, result)
+            store.clear_error(origin)
+        except ParseError as exc:
+            result.errors.append((origin, str(exc)))
+            store.record_error(origin, str(exc))
+        except Exception as exc:  # a parser bug must not stop the batch; say which file
+            msg = f"{type(exc).__name__}: {exc}"
+            result.errors.append((origin, msg))
+            store.record_error(origin, msg)
+        if progress:
+            progress(path)
+    return result
+
+
+def document_from_record(rec: dict, origin: str, raw: str) -> Document:
+    """One JSON Lines record (spec/extract-io.md §2) → Document. Raises ValueError on a bad record."""
+    if not isinstance(rec, dict):
+        raise ValueError("not a JSON object")
+    doc_id = str(rec.get("id") or "").strip()
+    if not doc_id:
+        raise ValueError("record has no id")
+    kind = (rec.get("kind") or "other").strip().lower()
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    d = (rec.get("date") or "").strip()[:10] or None
+    if d:
+        date.fromisoformat(d)  # raises ValueError on 2020-02-31
+        if d.startswith("0001-"):
+            d = None
+    text = rec.get("text") or ""
+    if not isinstance(text, str):
+        raise ValueError("text is not a string")
+    meta = {k: v for k, v in rec.items() if k not in ("id", "kind", "date", "title", "text", "source")}
+    m = re.match(r"kst-(\d+)(?:-([A-Z]+|\d+|[IVXL]+))?-", doc_id)
+    dossier = None
+    if m:
+        dossier = m.group(1) + (f"-{m.group(2)}" if m.group(2) and m.group(2) != doc_id.split("-")[-1] else "")
+    return Document(id=doc_id, kind=kind, title=rec.get("title") or "", date=d, text=text,
+                    dossier=rec.get("dossier") or dossier, ministry=rec.get("ministry"),
+                    paragraphs=_split_paragraphs(text), meta=meta,
+                    sources=[Source("jsonl", rec.get("source") or origin, content_hash(raw))])
+
+
+def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Callable[[], None]] = None,
+                 batch: int = 500) -> IngestResult:
+    """Documents given as JSON Lines; the same id twice updates it. Commits every `batch` records."""
+    result = IngestResult()
+    path = Path(path)
+    fh = open(path, encoding="utf-8", errors="strict") if str(path) != "-" else None
+    import sys
+    stream = fh if fh else sys.stdin
+    pending = 0
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            origin = f"{path}:{lineno}"
+            try:
+                rec = json.loads(line)
+                doc = document_from_record(rec, str(path), line)
+                existed = store.has_document(doc.id)
+                store.upsert_document(doc, merge=True)
+                (result.merged if existed else result.added).append(doc.id)
+            except (ValueError, TypeError) as exc:
+                result.errors.append((origin, str(exc)))
+            pending += 1
+            if progress:
+                progress()
+            if pending >= batch:
+                store.db.conn.commit()
+                store.db.conn.execute("BEGIN IMMEDIATE")
+                pending = 0
+        store.db.conn.commit()
+    except BaseException:
+        store.db.conn.rollback()
+        raise
+    finally:
+        if fh:
+            fh.close()
+    return result

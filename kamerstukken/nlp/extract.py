@@ -1,0 +1,163 @@
+"""The extraction stage: one function over a text (or a Document) that runs every extractor.
+
+`extract_text` is what `kamerstukken extract` calls per input line; `extract_document` is what
+`extract --all` calls per stored document (footnote marks are not in a stored body: each footnote carries
+the offset it belongs to, and references in it are attached there).
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Iterable, Iterator, Optional
+
+from ..models import Deadline, Document, Extractions, MotionMention, MotionRecord, Reference, Statement
+from .commitments import find_statements
+from .deadlines import find_deadlines
+from .motions import find_motion_mentions, parse_motion_text
+from .references import find_references
+
+_SENT_END = re.compile(r"[.!?»](?=\s)|\n\n")
+
+
+def _attach_deadlines(statements: list[Statement], deadlines: list[Deadline]) -> None:
+    for st in statements:
+        st.deadlines = [d for d in deadlines if st.char_start <= d.char_start and d.char_end <= st.char_end]
+
+
+def extract_text(text: str, anchor: Optional[date] = None, footnotes: Optional[dict[str, str]] = None,
+                 kind: Optional[str] = None) -> Extractions:
+    """Everything the NLP layer finds in one text. Pure: no I/O."""
+    text = text or ""
+    ex = Extractions()
+    ex.references = find_references(text, footnotes or None)
+    ex.motions = find_motion_mentions(text, footnotes or None)
+    ex.deadlines = find_deadlines(text, anchor)
+    ex.statements = find_statements(text, anchor)
+    _attach_deadlines(ex.statements, ex.deadlines)
+    if kind == "motion" or (kind is None and _looks_like_motion(text)):
+        ex.motion_record = _motion_record(text, None, None, anchor)
+    return ex
+
+
+def _looks_like_motion(text: str) -> bool:
+    return bool(re.search(r"\bverzoekt\s+(de\s+regering|het\s+kabinet|de\s+minister|de\s+staatssecretaris)", text)) \
+        and "gaat over tot de orde van de dag" in text
+
+
+def _motion_record(text: str, title: Optional[str], doc_id: Optional[str], anchor: Optional[date]) -> MotionRecord:
+    rec = parse_motion_text(text, title=title, id=doc_id)
+    dls: list[Deadline] = []
+    for dictum in rec.dicta:
+        i = text.find(dictum)
+        for d in find_deadlines(dictum, anchor):
+            if i >= 0:
+                d.char_start += i
+                d.char_end += i
+            dls.append(d)
+    rec.deadlines = dls
+    return rec
+
+
+def _footnote_refs(doc: Document) -> dict[str, list[Reference]]:
+    out: dict[str, list[Reference]] = {}
+    for fn in doc.footnotes:
+        refs = find_references(fn.text)
+        pos = fn.position if fn.position is not None else -1
+        out[fn.mark] = [Reference(r.text, r.id, pos, pos, "footnote") for r in refs]
+    return out
+
+
+def extract_document(doc: Document, anchor: Optional[date] = None) -> Extractions:
+    anchor = anchor or doc.anchor_date
+    text = doc.text or ""
+    ex = Extractions(doc_id=doc.id)
+    ex.references = find_references(text)
+    fn_refs = _footnote_refs(doc)
+    for refs in fn_refs.values():
+        ex.references.extend(refs)
+    for r in doc.meta.get("extrefs", []) if isinstance(doc.meta.get("extrefs"), list) else []:
+        rid = r if isinstance(r, str) else r.get("doc")
+        if rid and not any(x.id == rid for x in ex.references):
+            ex.references.append(Reference(rid, rid, -1, -1, "extref"))
+    ex.motions = find_motion_mentions(text)
+    # A motion mention takes the reference of the footnote whose mark stands in the same sentence after it.
+    marks = sorted(((fn.position, fn.mark) for fn in doc.footnotes if fn.position is not None), key=lambda x: x[0])
+    for m in ex.motions:
+        if m.ref:
+            continue
+        end = _SENT_END.search(text, m.char_end)
+        limit = end.end() if end else len(text)
+        for pos, mark in marks:
+            if m.char_start <= pos <= limit:
+                kst = [r.id for r in fn_refs.get(mark, []) if r.id.startswith("kst-")]
+                if kst:
+                    m.ref = kst[0]
+                    break
+    # Title-only documents (letters known by subject line): the title is the text to read.
+    if not text.strip() and doc.title:
+        ex.references = find_references(doc.title)
+        ex.motions = find_motion_mentions(doc.title)
+        for r in ex.references + ex.motions:
+            r.char_start = r.char_end = -1
+    ex.deadlines = find_deadlines(text, anchor)
+    ex.statements = find_statements(text, anchor)
+    _attach_deadlines(ex.statements, ex.deadlines)
+    if doc.kind == "motion":
+        ex.motion_record = _motion_record(text, doc.title, doc.id, anchor)
+    return ex
+
+
+# ------------------------------------------------------------------------------- JSON Lines interface
+
+def extraction_to_json(line_id, ex: Extractions) -> dict:
+    return {
+        "id": line_id,
+        "deadlines": [d.to_json() for d in ex.deadlines],
+        "statements": [{"type": s.type, "text": s.text, "char_start": s.char_start, "char_end": s.char_end,
+                        "actor": s.actor, "action": s.action, "topic": s.topic, "member": s.member,
+                        "points_to": s.points_to, "deadlines": [d.to_json() for d in s.deadlines]}
+                       for s in ex.statements],
+        "motions": [{"text": m.text, "ref": m.ref, "submitters": m.submitters, "declared_done": m.declared_done,
+                     "request": m.request, "char_start": m.char_start, "char_end": m.char_end} for m in ex.motions],
+        "references": [{"text": r.text, "id": r.id, "char_start": r.char_start, "char_end": r.char_end,
+                        "via": r.via} for r in ex.references],
+    }
+
+
+def extract_line(line: str) -> Optional[dict]:
+    """One input line of `kamerstukken extract` → one output object (an error object for a bad line)."""
+    if not line.strip():
+        return None
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"not JSON: {exc.msg} at column {exc.colno}"}
+    if not isinstance(rec, dict):
+        return {"id": None, "error": "line is not a JSON object"}
+    line_id = rec.get("id")
+    text = rec.get("text")
+    if not isinstance(text, str) or not text:
+        return {"id": line_id, "error": "no text"}
+    anchor = None
+    if rec.get("anchor_date"):
+        try:
+            anchor = date.fromisoformat(str(rec["anchor_date"])[:10])
+        except ValueError:
+            return {"id": line_id, "error": f"bad anchor_date {rec['anchor_date']!r} (want YYYY-MM-DD)"}
+    footnotes = rec.get("footnotes") or None
+    if footnotes is not None and not (isinstance(footnotes, dict)
+                                      and all(isinstance(v, str) for v in footnotes.values())):
+        return {"id": line_id, "error": "footnotes must map marks to texts"}
+    try:
+        ex = extract_text(text, anchor, footnotes)
+    except Exception as exc:  # one bad text must not end the run
+        return {"id": line_id, "error": f"extraction failed: {type(exc).__name__}: {exc}"}
+    return extraction_to_json(line_id, ex)
+
+
+def extract_lines(lines: Iterable[str]) -> Iterator[dict]:
+    for line in lines:
+        out = extract_line(line)
+        if out is not None:
+            yield out
