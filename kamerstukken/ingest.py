@@ -190,8 +190,14 @@ def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Ca
     """Documents given as JSON Lines; the same id twice updates it. Commits every `batch` records."""
     result = IngestResult()
     path = Path(path)
-    fh = open(path, encoding="utf-8", errors="strict") if str(path) != "-" else None
+    import gzip
     import sys
+    if str(path) == "-":
+        fh = None
+    elif path.suffix == ".gz":
+        fh = gzip.open(path, "rt", encoding="utf-8", errors="strict")
+    else:
+        fh = open(path, encoding="utf-8", errors="strict")
     stream = fh if fh else sys.stdin
     pending = 0
     store.db.conn.execute("BEGIN IMMEDIATE")
