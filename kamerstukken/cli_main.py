@@ -1,0 +1,141 @@
+"""The main job: build a database from documents (the bundled real ones by default) and report on it.
+
+    kamerstukken build                 # bundled seeds, kamerstuk XMLs and a real open-data sample
+    kamerstukken build PATH... --jsonl FILE   # the same over fetched or other data (the daily job)
+
+ingest → extract → link → status, each stage idempotent, then a short report a person reads.
+"""
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+DATA = Path(__file__).parent / "data"
+BUNDLED_DOCUMENTS = DATA / "documents"
+BUNDLED_JSONL = [DATA / "corpus" / "motions.jsonl.gz", DATA / "corpus" / "letters.jsonl.gz"]
+
+
+def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]] = None, *,
+          today: Optional[date] = None, progress=None) -> dict:
+    """Run every stage over `paths`/`jsonl` (default: the bundled real documents). Returns a report dict."""
+    from .ingest import ingest_jsonl, ingest_paths
+    from .stages import extract_all
+    if paths is None and jsonl is None:
+        paths, jsonl = [BUNDLED_DOCUMENTS], BUNDLED_JSONL
+    timings, errors = {}, []
+    t0 = time.perf_counter()
+    step = progress or (lambda name, total=None: (lambda n=1: None))
+    if paths:
+        from .ingest import iter_files
+        files = list(iter_files(paths))
+        adv = step("ingest files", len(files))
+        r = ingest_paths(store, paths, progress=lambda _p: adv())
+        errors += [{"stage": "ingest", "origin": o, "error": e} for o, e in r.errors]
+    for j in jsonl or []:
+        adv = step(f"ingest {Path(j).name}", None)
+        r = ingest_jsonl(store, j, progress=lambda: adv())
+        errors += [{"stage": "ingest", "origin": o, "error": e} for o, e in r.errors]
+    timings["ingest_s"] = round(time.perf_counter() - t0, 2)
+    t1 = time.perf_counter()
+    adv = step("extract", store.db["documents"].count)
+    ex = extract_all(store, progress=lambda n: adv(n))
+    errors += [{"stage": "extract", "origin": d, "error": e} for d, e in ex.errors]
+    timings["extract_s"] = round(time.perf_counter() - t1, 2)
+    t2 = time.perf_counter()
+    link_stats = {}
+    try:
+        from .link import link_store
+    except ImportError:
+        link_store = None
+    if link_store:
+        adv = step("link", None)
+        link_stats = link_store(store, progress=lambda n=1: adv(n))
+    timings["link_s"] = round(time.perf_counter() - t2, 2)
+    report = {"database": str(store.path), "counts": store.counts(), "timings": timings, "errors": errors,
+              "link": link_stats}
+    try:
+        from .status import compute_status, list_commitments
+    except ImportError:
+        return report
+    t3 = time.perf_counter()
+    rows = compute_status(store, today=today)
+    timings["status_s"] = round(time.perf_counter() - t3, 2)
+    by = {}
+    for r in rows:
+        st = getattr(r, "status", None) or (r.get("status") if isinstance(r, dict) else None)
+        by[st] = by.get(st, 0) + 1
+    report["status_counts"] = by
+    report["overdue_commitments"] = [_plain(c) for c in list_commitments(store, overdue=True)][:15]
+    report["motions_declared_done"] = [
+        dict(r) for r in store.db.query(
+            "select m.ref as motion, m.doc_id as letter, d.date as letter_date, m.text as mention "
+            "from motion_mentions m join documents d on d.id = m.doc_id where m.declared_done = 1 "
+            "order by d.date")]
+    timings["total_s"] = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def _plain(x):
+    if isinstance(x, dict):
+        return x
+    import dataclasses
+    return dataclasses.asdict(x) if dataclasses.is_dataclass(x) else dict(x)
+
+
+def register(app: typer.Typer) -> None:
+    from .cli import DbOpt, JsonOpt, console, err, open_store, progress_bar
+
+    @app.command("build")
+    def build_cmd(paths: List[Path] = typer.Argument(None, help="Files/folders (default: the bundled documents)"),
+                  jsonl: List[Path] = typer.Option(None, "--jsonl", help="JSON Lines documents (repeatable)"),
+                  today: Optional[str] = typer.Option(None, help="Reference date for 'overdue' (default: today)"),
+                  db: Optional[Path] = DbOpt, as_json: bool = JsonOpt,
+                  quiet: bool = typer.Option(False, "--quiet", "-q")):
+        """The main job: ingest → extract → link → status, then a short report."""
+        store = open_store(db)
+        with progress_bar(quiet or as_json) as prog:
+            def step(name, total=None):
+                task = prog.add_task(name, total=total)
+                return lambda n=1: prog.advance(task, n)
+            report = build(store, list(paths) if paths else None, list(jsonl) if jsonl else None,
+                           today=date.fromisoformat(today) if today else None, progress=step)
+        if as_json:
+            print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+        else:
+            _print_report(console, report)
+        for e in report["errors"]:
+            err.print(f"[red]error[/red] {e['stage']} {e['origin']}: {e['error']}")
+
+    def _print_report(console, report):
+        from rich.table import Table
+        c = report["counts"]
+        console.rule("[bold]kamerstukken: build report")
+        console.print(f"database: {report['database']}")
+        console.print(", ".join(f"{v} {k}" for k, v in c.items()))
+        console.print("time: " + ", ".join(f"{k[:-2]} {v}s" for k, v in report["timings"].items()))
+        if report.get("status_counts"):
+            console.print("status: " + ", ".join(f"{v} {k}" for k, v in sorted(report["status_counts"].items(),
+                                                                              key=lambda kv: str(kv[0]))))
+        if report.get("motions_declared_done"):
+            t = Table(title="Motions declared done in a letter")
+            for col in ("motion", "letter", "letter_date", "mention"):
+                t.add_column(col, overflow="fold")
+            for r in report["motions_declared_done"]:
+                t.add_row(*[str(r.get(k) or "") for k in ("motion", "letter", "letter_date", "mention")])
+            console.print(t)
+        if report.get("overdue_commitments"):
+            t = Table(title="Overdue commitments (first 15)")
+            cols = [k for k in ("id", "ministry", "deadline_end", "days_overdue", "text")
+                    if k in report["overdue_commitments"][0]]
+            for col in cols:
+                t.add_column(col, overflow="fold", max_width=70 if col == "text" else None)
+            for r in report["overdue_commitments"]:
+                t.add_row(*[str(r.get(k) if r.get(k) is not None else "") for k in cols])
+            console.print(t)
+        if report["errors"]:
+            console.print(f"[yellow]{len(report['errors'])} problems, listed below[/yellow]")
