@@ -253,7 +253,7 @@ class Store:
                      self.db.query("select * from footnotes where doc_id = ? order by cast(mark as int), mark",
                                    [doc_id])]
         sources = [Source(r["format"], r["origin"], r["content_hash"], r["ingested_at"]) for r in
-                   self.db.query("select * from sources where doc_id = ? order by ingested_at, id", [doc_id])]
+                   self.db.query("select * from sources where doc_id = ? order by rowid", [doc_id])]
         return Document(
             id=row["id"], kind=row["kind"], title=row["title"] or "", date=row["date"],
             vergaderjaar=row["vergaderjaar"], dossier=row["dossier"], sender=row["sender"],
