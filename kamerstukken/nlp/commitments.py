@@ -1,0 +1,374 @@
+"""Commitment (toezegging) and fulfilment statements in Dutch parliamentary text.
+
+`find_statements(text)` splits the text into sentences (`sentences.split_sentences`), keeps only candidate
+sentences (a cheap compiled-regex prefilter: promise / delivery / motion / toezegging vocabulary; everything
+else is `none`), and labels the candidates in one batch with
+
+1. high-precision rules: compiled regexes plus spaCy `Matcher` patterns on lower-case forms and lemmas
+   (`sentences.lemma`), run on the candidate sentences only; and
+2. a scikit-learn classifier (TF-IDF word n-grams + char n-grams + the rule hits as features →
+   LogisticRegression) trained by `models/statements/train.py` on hand-labelled real sentences
+   (`models/statements/data/train.jsonl`).
+
+Hard rules decide where they fire (motion dicta and considerations, "Appreciatie …"/"Uitstel …" subjects are
+`none`; "Uitvoering van de motie …" subjects, "Hiermee doe ik de toezegging gestand", "De minister zegt de
+Kamer toe …" are decided without the classifier); the classifier decides the rest.
+
+The model is loaded (once) from `models/statements/` next to the package, or from `$KAMERSTUKKEN_MODELS/statements`.
+Loading never touches the network. No I/O other than reading that artifact.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from ..models import Statement
+from .sentences import get_nlp, lemma, split_sentences
+
+__all__ = ["find_statements", "classify_sentences", "rule_features", "RULE_NAMES", "is_candidate", "model_dir"]
+
+_F = re.I | re.S
+
+# ---------------------------------------------------------------- prefilter
+
+PREFILTER = re.compile(
+    r"\b(?:zal|zullen|zult|zou|zouden|informe(?:er|ert|ren)|geïnformeerd|toe ?zeg\w*|toegezegd"
+    r"|zeg\w*\b[^.;]{0,300}?\btoe\b|voornem\w*|verwacht\w*|(?:toe|door|na|op)?stur(?:en|e|t)|toe(?:ge)?zonden"
+    r"|toe(?:te)?zenden|toekomen|ontvangt|krijgt|brief|brieven|rapport\w*|terug\s?(?:te\s)?kom\w*|kom\w*\b.{0,80}\bterug"
+    r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan)\b", _F)
+
+
+def is_candidate(sentence: str) -> bool:
+    return bool(PREFILTER.search(sentence))
+
+
+# ---------------------------------------------------------------- rules (regex, on the sentence)
+
+_GOV = r"(?:ik|wij|we|het\s+kabinet|de\s+regering|de\s+minister\w*(?:\s+van\s+[\w\s,-]{3,80}?)?|de\s+staatssecretaris\w*(?:\s+van\s+[\w\s,-]{3,80}?)?|hij|zij)"
+_KAMER = r"(?:uw\s+kamer|de\s+(?:tweede\s+|eerste\s+)?kamer|u)"
+_DELIVER = (r"(?:informeren|informeer|berichten|bericht|inlichten|toesturen|toezenden|sturen|stuur|zenden|toekomen"
+            r"|rapporteren|rapporteer|voorleggen|aanbieden|aanbied|op\s+de\s+hoogte\s+(?:houden|stellen|brengen|houd|stel)"
+            r"|terugkomen|terugkom|terug\s+(?:te\s+)?komen|nagezonden|ingaan|in\s+te\s+gaan|beantwoorden|leveren)")
+_FUT = r"(?:zal|zullen|zult|ga|gaan|gaat|verwacht\w*|voornemens|voornemen|streef|streven|wil|willen|beoog\w*|kan\s+ik|hoop)"
+_THIS_DOC = r"(?:met|bij|in|via|middels|door\s+middel\s+van)\s+(?:deze|dit|de(?:ze)?\s+onderhavige)\s+(?:brief|kamerbrief|notitie|rapportage|verzamelbrief|voortgangsbrief|stand\s+van\s+zakenbrief|nota|bijlage)|hierbij|hiermee|daarmee|bij\s+deze|hierin|bijgaand|met\s+deze\s+(?:en\s+)?\w+"
+_PROMISE_OBJ = r"(?:toezegging\w*|motie\w*|verzoek\w*\s+(?:van|uit)\s+uw\s+kamer|toegezegd\w*)"
+
+RULES: dict[str, re.Pattern] = {
+    # ---- commitment
+    "c_gov_fut_deliver": re.compile(
+        rf"\b{_GOV}\b[^.;]{{0,120}}?\b{_FUT}\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
+    "c_fut_gov_deliver": re.compile(
+        rf"\b(?:zal|zullen|verwacht|ga|wil)\s+(?:ik|wij|we|het\s+kabinet)\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
+    "c_kamer_fut_informed": re.compile(
+        rf"\b{_KAMER}\s+(?:zal|zult|wordt|ontvangt|krijgt)\b[^.;]{{0,160}}?\b(?:geïnformeerd|ingelicht|ontvangen|bericht|toegezonden|op\s+de\s+hoogte|brief|rapportage|voorstel|overzicht|reactie|informatie)\b", _F),
+    "c_zal_passive_informed": re.compile(
+        r"\b(?:zal|zullen)\b[^.;]{0,160}?\b(?:worden|zijn)\s*\b(?:geïnformeerd|ingelicht|toegezonden|nagezonden|gestuurd|aangeboden|verzonden)\b"
+        r"|\b(?:geïnformeerd|ingelicht|toegezonden|nagezonden|gestuurd|aangeboden)\s+(?:zal|zullen)\s+worden\b"
+        r"|\b(?:zal|zullen)\s+(?:u|uw\s+kamer|de\s+kamer)\b[^.;]{0,120}?\b(?:worden\s+)?(?:geïnformeerd|nagezonden|toegezonden)\b", _F),
+    "c_zeg_toe": re.compile(
+        r"\b(?:zeg|zeggen)\s+(?:ik|wij|we)\b[^.;]{0,160}?\btoe\b|\b(?:ik|wij|we)\s+(?:zeg|zeggen)\b[^.;]{0,200}?\btoe\b"
+        r"|\bzegt\b[^.;]{0,300}?\btoe\b|\b(?:wil|kan)\s+(?:ik|wij|we)\b[^.;]{0,80}?\btoezeggen\b"
+        r"|\b(?:ik|wij|we)\s+(?:wil|kan|willen|kunnen)\b[^.;]{0,80}?\btoezeggen\b|\bdit\s+is\s+een\s+toezegging\b"
+        r"|\btoezegging\s+blijft\s+staan\b", _F),
+    "c_brief_komt": re.compile(
+        r"\b(?:er\s+komt|komt\s+er|krijgt\s+u|krijgt\s+de\s+kamer|ontvangt\s+u|ontvangt\s+uw\s+kamer|ontvangt\s+de\s+kamer)\b[^.;]{0,100}?\b(?:brief|rapportage|reactie|overzicht|kabinetsreactie|voorstel|informatie|notitie|kamerbrief)\b", _F),
+    "c_kom_terug": re.compile(
+        rf"\b(?:ik|wij|we)\s+(?:kom|komen)\b[^.;]{{0,100}}?\bterug\b|\b(?:kom|komen)\s+(?:ik|wij|we)\b[^.;]{{0,100}}?\bterug\b"
+        r"|\bzal\b[^.;]{0,80}?\bterugkomen\b|\bterug\s+te\s+komen\b", _F),
+    "c_verwacht_te": re.compile(
+        rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:verwacht\w*|ben\s+voornemens|zijn\s+voornemens|streef|streven|beoog\w*)\b[^.;]{{0,160}}?\bte\s+(?:kunnen\s+)?{_DELIVER}\b"
+        rf"|\bhet\s+is\s+(?:mijn|ons|het)\s+voornemen\b[^.;]{{0,160}}?\b{_DELIVER}\b|\bhet\s+streven\s+is\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
+    "c_houd_op_hoogte": re.compile(
+        rf"\b(?:houd|houden|hou)\s+(?:ik|wij|we)?\s*{_KAMER}\b[^.;]{{0,60}}?\bop\s+de\s+hoogte\b|\b(?:ik|wij|we)\s+(?:houd|houden)\b[^.;]{{0,40}}\bop\s+de\s+hoogte\b", _F),
+    "c_first_zal": re.compile(r"\b(?:ik|wij|we)\s+(?:zal|zullen)\b|\b(?:zal|zullen)\s+(?:ik|wij|we)\b", _F),
+    # ---- fulfilment
+    "f_subject": re.compile(
+        r"^\s*(?:uitvoering|invulling|afdoening|afdoen|opvolging)\s+(?:van\s+)?(?:de\s+|het\s+|twee\s+|drie\s+|diverse\s+)?(?:aangenomen\s+|gewijzigde\s+|gewijzigd\s+)*(?:motie|moties|toezegging|toezeggingen)\b"
+        r"|^\s*toezegging(?:en)?,?\s+(?:gedaan\s+)?(?:tijdens|n\.a\.v\.|naar\s+aanleiding|over|inzake|m\.b\.t\.|uit|ao|om|aan\s+het)\b"
+        r"|^\s*(?:overzicht|stand\s+van\s+zaken|verzamelbrief)\b[^.]{0,80}\b(?:moties|toezeggingen)\b"
+        r"|^[^.]{0,200}\bnaar\s+aanleiding\s+van\s+(?:de\s+|een\s+)?toezegging\b[^.]*$"
+        r"|^\s*reactie\s+op\s+(?:de\s+)?aangenomen\s+motie", _F),
+    "f_this_doc_promise": re.compile(
+        rf"(?:{_THIS_DOC})\b[^.;]{{0,140}}?\b(?:gevolg|uitvoering|invulling|opvolging|gestand|tegemoet|voldoe\w*|reageer|reageren|informeer|informeren|bericht|kom\w*|ga|geef)\b[^.;]{{0,160}}?\b{_PROMISE_OBJ}"
+        rf"|\b{_PROMISE_OBJ}\b[^.;]{{0,160}}?\b(?:doe\s+ik|doen\s+wij|doen\s+we)\b[^.;]{{0,40}}?(?:{_THIS_DOC})?[^.;]{{0,40}}?\bgestand\b"
+        rf"|\b{_PROMISE_OBJ}\b[^.;]{{0,60}}?\b(?:hierbij|hiermee|daarmee|bij\s+deze)\b[^.;]{{0,40}}\bgestand\b", _F),
+    "f_gestand": re.compile(r"\b(?:doe|doen)\s+(?:ik|wij|we)\b[^.;]{0,160}?\bgestand\b|\bgestand\s+(?:te\s+)?doen\b", _F),
+    "f_afgedaan": re.compile(
+        r"\b(?:beschouw|beschouwen|acht|achten)\s+(?:ik|wij|we)\b[^.;]{0,160}?\bmotie\w*\b[^.;]{0,120}?\b(?:als\s+)?afgedaan\b"
+        r"|\bmotie\w*\b[^.;]{0,160}?\bals\s+afgedaan\s+te\s+beschouwen\b|\bmotie\s+is\s+(?:hiermee|daarmee|daarmede)\s+afgedaan\b"
+        r"|\bmotie\w*\b[^.;]{0,200}?\b(?:hiermee|daarmee)\b[^.;]{0,40}\bafgedaan\b", _F),
+    "f_conform_toezegging": re.compile(
+        r"\b(?:conform|zoals|overeenkomstig|naar\s+aanleiding\s+van|ter\s+uitvoering\s+van|in\s+lijn\s+met)\s+(?:mijn\s+|de\s+|onze\s+|het\s+)?(?:toezegging\w*|toegezegd\w*|verzoek\s+van\s+uw\s+kamer|motie\w*)\b"
+        r"[^.;]{0,200}?\b(?:doe|stuur|zend|informeer|bied|ontvangt|treft|bericht|geef|ga|wordt|is|informeren|sturen|zenden|bieden|geven)\b", _F),
+    "f_present_motion": re.compile(
+        r"\b(?:informeer|informeren|bericht|berichten|reageer|reageren|ga|gaan)\s+(?:ik|wij|we)\b[^.;]{0,80}?\b(?:over|op|in\s+op)\s+(?:de\s+)?(?:uitvoering\s+van\s+)?(?:deze\s+|de\s+|die\s+)?(?:aangenomen\s+)?(?:motie|moties|toezegging|toezeggingen)\b"
+        r"|\binformeert\b[^.;]{0,60}?\bover\s+de\s+motie\b"
+        r"|\b(?:wordt|is)\s+(?:hiermee|daarmee|hierbij|met\s+deze\s+brief)\b[^.;]{0,40}?\b(?:uitvoering|gevolg|invulling|opvolging)\s+gegeven\s+aan\b"
+        r"|\b(?:geef|geven)\s+(?:ik|wij|we)\b[^.;]{0,60}?\b(?:uitvoering|gevolg|invulling|opvolging)\s+aan\s+(?:de\s+|mijn\s+|deze\s+|die\s+)?(?:motie|toezegging)", _F),
+    "f_toezegging_word": re.compile(r"\btoezegging\w*\b|\btoegezegd\w*\b", _F),
+    "f_motie_word": re.compile(r"\bmotie\w*\b", _F),
+    # ---- none
+    "n_motion_part": re.compile(
+        r"^\s*(?:en\s+)?(?:verzoekt|constaterende|overwegende|spreekt\s+(?:zich\s+)?uit|roept|draagt|van\s+mening|gehoord\s+de\s+beraadslaging|gaat\s+over\s+tot)\b", _F),
+    "n_subject": re.compile(r"^\s*(?:appreciatie\w*|uitstel|wijziging\s+appreciatie|kabinetsappreciatie)\b", _F),
+    "n_past_promise": re.compile(
+        r"\b(?:heb|hebben|heeft|had|hadden|is|zijn|werd|werden)\b[^.;]{0,200}?\b(?:toegezegd|aangekondigd|aangegeven|beloofd)\b"
+        r"|\b(?:toezegging|belofte)\s+(?:gedaan|is\s+gedaan)\b|\bzegde\b[^.;]{0,200}\btoe\b|\bde\s+toezegging\s+gedaan\b"
+        r"|\b(?:eerdere?|gedane|toegezegde)\s+toezegging\w*\b", _F),
+    "n_question": re.compile(r"\?\s*[\"'»”]?\s*$|\b(?:vraag|vragen|verzoek)\b[^.;]{0,60}?\b(?:een\s+)?(?:harde\s+|stellige\s+)?toezegging\w*\b|\bis\s+de\s+(?:minister|staatssecretaris|regering)\s+bereid\b", _F),
+    "n_debate": re.compile(
+        r"\b(?:in\s+(?:de\s+)?(?:tweede|eerste)\s+termijn|vandaag|straks|zo\s+meteen|zometeen|in\s+dit\s+debat|daarna\s+kom\s+ik|dan\s+kom\s+ik|kom\s+ik\s+(?:nu\s+)?(?:bij|op|tot))\b"
+        r"|\b(?:in|met)\s+deze\s+(?:brief|kamerbrief)\s+(?:zal|ga)\s+ik\b|\bzal\s+ik\s+in\s+deze\s+brief\b", _F),
+    "n_negation": re.compile(r"\b(?:zal|zullen|ga|kan|wil)\s+(?:ik|wij|we)\b[^.;]{0,40}?\b(?:niet|geen|nooit)\b|\b(?:niet|geen)\s+(?:mogelijk|haalbaar)\b", _F),
+    "n_delay": re.compile(r"\b(?:uitstel|later\s+dan|vertraging|meer\s+tijd|extra\s+tijd|niet\s+(?:binnen|tijdig|haalbaar))\b", _F),
+    "n_hierbij_present": re.compile(
+        r"^\s*(?:hierbij|bijgaand|met\s+deze\s+brief|in\s+deze\s+brief|middels\s+deze\s+brief|via\s+deze\s+brief)\b[^.;]{0,30}\b(?:ontvangt|stuur|zend|bied|informeer|informeren|treft|doe|bericht)\b", _F),
+    "n_member_speaker": re.compile(r"\b(?:ik\s+vraag|wij\s+vragen|ik\s+wil\s+graag\s+van|ik\s+roep|mijn\s+vraag)\b", _F),
+}
+RULE_NAMES = tuple(RULES)
+
+# spaCy Matcher patterns on lemmas / lower-case forms (run on candidate sentences only)
+_MATCHER_PATTERNS = {
+    "m_toezeggen_first": [
+        [{"LOWER": {"IN": ["ik", "wij", "we"]}}, {"LEMMA": {"IN": ["zeggen", "willen", "kunnen"]}},
+         {"OP": "*", "IS_PUNCT": False}, {"LOWER": {"IN": ["toe", "toezeggen"]}}],
+        [{"LEMMA": "zeggen"}, {"LOWER": {"IN": ["ik", "wij", "we"]}}, {"OP": "*", "IS_PUNCT": False}, {"LOWER": "toe"}],
+    ],
+    "m_zullen_informeren": [
+        [{"LEMMA": "zullen"}, {"OP": "*", "IS_PUNCT": False},
+         {"LEMMA": {"IN": ["informeren", "sturen", "toesturen", "toezenden", "zenden", "toekomen", "rapporteren",
+                           "berichten", "terugkomen", "aanbieden", "nazenden"]}}],
+    ],
+    "m_kamer_informeren": [
+        [{"LOWER": {"IN": ["uw", "de"]}}, {"LOWER": "kamer"}, {"OP": "*", "IS_PUNCT": False},
+         {"LEMMA": {"IN": ["informeren", "toekomen", "toesturen", "toezenden", "sturen"]}}],
+    ],
+    "m_toezegging_gestand": [
+        [{"LEMMA": {"IN": ["toezegging"]}}, {"OP": "*", "IS_PUNCT": False}, {"LOWER": "gestand"}],
+        [{"LOWER": "gevolg"}, {"LOWER": "aan"}, {"OP": "?"}, {"LEMMA": {"IN": ["toezegging", "motie"]}}],
+        [{"LOWER": {"IN": ["uitvoering", "invulling", "opvolging"]}}, {"LOWER": "aan"}, {"OP": "*", "IS_PUNCT": False},
+         {"LEMMA": {"IN": ["toezegging", "motie"]}}],
+    ],
+}
+MATCHER_NAMES = tuple(_MATCHER_PATTERNS)
+FEATURE_NAMES = RULE_NAMES + MATCHER_NAMES
+
+_MATCHER = None
+
+
+def _get_matcher():
+    global _MATCHER
+    if _MATCHER is None:
+        from spacy.matcher import Matcher
+        nlp = get_nlp()
+        m = Matcher(nlp.vocab)
+        for name, pats in _MATCHER_PATTERNS.items():
+            m.add(name, pats)
+        _MATCHER = m
+    return _MATCHER
+
+
+def _matcher_hits(sentences: list[str]) -> list[set[str]]:
+    nlp = get_nlp()
+    matcher = _get_matcher()
+    out = []
+    for s in sentences:
+        doc = nlp.make_doc(s)
+        for t in doc:
+            t.lemma_ = lemma(t.text)
+        hits = {nlp.vocab.strings[mid] for mid, _, _ in matcher(doc)}
+        out.append(hits)
+    return out
+
+
+def rule_features(sentences: list[str]) -> list[dict[str, int]]:
+    """Rule hits per sentence: {feature name: 0/1} for every regex rule and Matcher pattern."""
+    mh = _matcher_hits(sentences)
+    feats = []
+    for s, hits in zip(sentences, mh):
+        d = {name: int(bool(rx.search(s))) for name, rx in RULES.items()}
+        for name in MATCHER_NAMES:
+            d[name] = int(name in hits)
+        feats.append(d)
+    return feats
+
+
+def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
+    """Rules that decide without the classifier: (label, score) or None."""
+    if f["n_motion_part"]:
+        return "none", 0.99
+    if f["n_subject"]:
+        return "none", 0.97
+    if f["f_subject"] or f["f_afgedaan"]:
+        return "fulfilment", 0.97
+    if (f["f_gestand"] or f["m_toezegging_gestand"]) and f["f_toezegging_word"] and not f["n_question"]:
+        return "fulfilment", 0.95
+    if f["f_this_doc_promise"] and not f["n_delay"] and not f["n_question"]:
+        return "fulfilment", 0.93
+    if f["c_zeg_toe"] and not f["n_past_promise"] and not f["n_question"] and not f["n_negation"]:
+        return "commitment", 0.93
+    return None
+
+
+# ---------------------------------------------------------------- model
+
+class StatementModel:
+    """TF-IDF word + char n-grams and rule features → a linear classifier. Built by models/statements/train.py."""
+
+    def __init__(self, C: float = 4.0, random_state: int = 0):
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.word = TfidfVectorizer(lowercase=True, ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+                                    token_pattern=r"(?u)\b\w+\b")
+        self.char = TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(3, 5), min_df=3,
+                                    sublinear_tf=True, max_features=40000)
+        self.rules = DictVectorizer(sparse=True)
+        self.rule_weight = 1.0
+        self.clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=random_state)
+
+    def _X(self, texts, feats, fit=False):
+        from scipy.sparse import hstack
+        if fit:
+            a = self.word.fit_transform(texts)
+            b = self.char.fit_transform(texts)
+            c = self.rules.fit_transform(feats)
+        else:
+            a = self.word.transform(texts)
+            b = self.char.transform(texts)
+            c = self.rules.transform(feats)
+        return hstack([a, b * 0.7, c * self.rule_weight]).tocsr()
+
+    def fit(self, texts, feats, labels):
+        self.clf.fit(self._X(texts, feats, fit=True), labels)
+        return self
+
+    def predict_proba(self, texts, feats) -> list[dict[str, float]]:
+        P = self.clf.predict_proba(self._X(texts, feats))
+        return [dict(zip(self.clf.classes_, map(float, row))) for row in P]
+
+
+_MODEL = None
+
+
+def model_dir() -> Path:
+    env = os.environ.get("KAMERSTUKKEN_MODELS")
+    if env:
+        return Path(env) / "statements"
+    import kamerstukken
+    return Path(kamerstukken.__file__).resolve().parents[1] / "models" / "statements"
+
+
+def _load_model():
+    global _MODEL
+    if _MODEL is None:
+        path = model_dir() / "model.joblib"
+        if not path.exists():
+            raise FileNotFoundError(
+                f"statement classifier not found at {path}; build it with "
+                f"`python models/statements/train.py` (or set KAMERSTUKKEN_MODELS to a folder holding statements/model.joblib)")
+        import joblib
+        _MODEL = joblib.load(path)
+    return _MODEL
+
+
+def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
+    """Label each sentence `commitment`, `fulfilment` or `none` with a score (prefilter + rules + classifier)."""
+    out: list[Optional[tuple[str, float]]] = [None] * len(sentences)
+    idx = [i for i, s in enumerate(sentences) if PREFILTER.search(s)]
+    if idx:
+        cand = [sentences[i] for i in idx]
+        feats = rule_features(cand)
+        rest = []
+        for j, (s, f) in enumerate(zip(cand, feats)):
+            hd = _hard_decision(s, f)
+            if hd is not None:
+                out[idx[j]] = hd
+            else:
+                rest.append(j)
+        if rest:
+            model = _load_model()
+            X = [cand[j] for j in rest]
+            F = [feats[j] for j in rest]
+            probs = model.predict_proba(X, F)
+            for j, p in zip(rest, probs):
+                lab = max(p, key=p.get)
+                out[idx[j]] = (lab, p[lab])
+    return [o if o is not None else ("none", 0.99) for o in out]
+
+
+# ---------------------------------------------------------------- slots
+
+_ACTOR_RE = re.compile(
+    r"\b(?:de\s+)?((?:minister|staatssecretaris|minister-president)(?:\s+(?:van|voor)\s+[A-Z][\w&,\-\s]{2,70}?)?)(?=\s+(?:zegt|zal|heeft|informeert|stuurt|wil|gaat|verwacht|biedt)\b)"
+    r"|\b(het\s+kabinet|de\s+regering)\b|\b(ik|wij|we)\b", re.I)
+_ACTION_RE = re.compile(
+    r"\b(informeren|informeer|informeert|berichten|bericht|toesturen|toezenden|sturen|stuur|stuurt|zenden|zend|toekomen|rapporteren|rapporteer"
+    r"|terugkomen|terugkom|aanbieden|bied|voorleggen|evalueren|beantwoorden|ingaan|in\s+te\s+gaan|op\s+de\s+hoogte\s+houden|nazenden|nagezonden"
+    r"|geïnformeerd|toegezonden|toezeggen|gestand\s+doen|gestand|gevolg\s+geven|uitvoering\s+geven|afgedaan)\b", re.I)
+_ACTION_NORM = {"informeer": "informeren", "informeert": "informeren", "geïnformeerd": "informeren", "bericht": "berichten",
+                "stuur": "sturen", "stuurt": "sturen", "zend": "zenden", "rapporteer": "rapporteren", "terugkom": "terugkomen",
+                "bied": "aanbieden", "in te gaan": "ingaan", "nagezonden": "nazenden", "toegezonden": "toezenden",
+                "gestand": "gestand doen", "afgedaan": "afdoen"}
+_TOPIC_RE = re.compile(r"\b(?:over|inzake|omtrent|met\s+betrekking\s+tot|aangaande)\s+((?:de|het|een|deze|dit|die)?\s*[^,.;:()]{3,120}?)(?=\s*(?:[,.;:(]|\ben\s+(?:stel|zal|wil)|\bte\s+\w+\b|$))", re.I)
+_MEMBER_RE = re.compile(
+    r"\b((?:het\s+lid|de\s+leden|kamerlid|de\s+heer|mevrouw|lid)\s+(?:[a-z]{1,3}\s+){0,3}[A-Z][\w'\-]+(?:\s+(?:en|c\.s\.|e\.a\.)\s*[A-Z]?[\w'\-]*)*(?:\s*\([^)]{1,30}\))?)")
+_KST_RE = re.compile(r"\b(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)?(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}|\d{1,3}(?=[\s,-]+(?:nr\.?|\d))|[IVXL]+))?[\s,-]+(?:nr\.?\s*)?(\d{1,4})\b")
+_KST_REF_RE = re.compile(r"(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}(?:-[A-Z0-9]+)?|[IVXL]+(?:-[A-Z]+)?|\d{1,3}))?,?\s+nr\.?\s*(\d{1,4})|\((?:Kamerstuk\s+)?(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\)|\bnr\.\s*(\d{1,4})")
+
+
+def _points_to(s: str, label: str) -> list[str]:
+    out: list[str] = []
+    for m in re.finditer(r"Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?(\d{2})\s?(\d{3})(?:[ ,-]+([A-Z]{1,5}|[IVXL]+|\d{2}))?,?\s+nr\.?\s*(\d{1,4})", s):
+        parts = [m.group(1) + m.group(2)] + ([m.group(3)] if m.group(3) else []) + [m.group(4)]
+        out.append("kst-" + "-".join(parts))
+    for m in re.finditer(r"\b(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\b", s):
+        kid = "kst-" + m.group(1) + ("-" + m.group(2)[:-1] if m.group(2) else "") + "-" + m.group(3)
+        if kid not in out:
+            out.append(kid)
+    low = s.lower()
+    if "toezeg" in low or "toegezegd" in low:
+        out.append("toezegging")
+    if "motie" in low:
+        out.append("motie")
+    return out
+
+
+def _slots(s: str, label: str) -> dict:
+    actor = None
+    m = _ACTOR_RE.search(s)
+    if m:
+        actor = (m.group(1) or m.group(2) or m.group(3) or "").strip().lower() or None
+    action = None
+    acts = [a.group(1).lower() for a in _ACTION_RE.finditer(s)]
+    if acts:
+        a = acts[0]
+        action = _ACTION_NORM.get(a, a)
+    topic = None
+    m = _TOPIC_RE.search(s)
+    if m:
+        topic = m.group(1).strip() or None
+    member = None
+    m = _MEMBER_RE.search(s)
+    if m:
+        member = m.group(1).strip()
+    return {"actor": actor, "action": action, "topic": topic, "member": member, "points_to": _points_to(s, label)}
+
+
+def find_statements(text: str, anchor: Optional[date] = None) -> list[Statement]:
+    """One `Statement` per sentence of `text` that is a commitment or a fulfilment (deadlines left empty)."""
+    if not text or not text.strip():
+        return []
+    spans = split_sentences(text)
+    sents = [text[a:b] for a, b in spans]
+    labels = classify_sentences(sents)
+    out = []
+    for (a, b), s, (lab, score) in zip(spans, sents, labels):
+        if lab == "none":
+            continue
+        out.append(Statement(type=lab, text=s, char_start=a, char_end=b, score=float(score), **_slots(s, lab)))
+    return out
