@@ -101,7 +101,18 @@ def _m3_links_and_sources(db: sqlite_utils.Database) -> None:
     db["ingest_errors"].create({"origin": str, "error": str, "at": str}, pk="origin", if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources]
+def _m4_scraper_tables(db: sqlite_utils.Database) -> None:
+    """Scrapers: TK Zaak relations (GerelateerdNaar/Vanuit) and the Eerste Kamer motion 'uitvoeringsstatus'."""
+    db["zaak_relations"].create({"from_zaak": str, "to_zaak": str, "relation": str, "from_soort": str,
+                                 "to_soort": str, "from_id": str, "to_id": str, "updated_at": str},
+                                pk=("from_zaak", "to_zaak", "relation"), if_not_exists=True)
+    db["zaak_relations"].create_index(["to_zaak"], if_not_exists=True)
+    if "uitvoeringsstatus" not in db["motions"].columns_dict:
+        db["motions"].add_column("uitvoeringsstatus", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
+                                                             _m4_scraper_tables]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
