@@ -18,6 +18,7 @@ Pure functions, compiled patterns, no I/O.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -45,7 +46,8 @@ _NRWORD = r"(?:nrs?\.?|nummers?)"
 # "35 300 VII, nr. 20", "21 501-32, nr. 1740", "36600-B, nr.21", "29 279, nrs. 10 en 12"
 _FORM_NR = rf"{_DOS}(?:{_TOEV})?{_R_CODE}{_SP}*,?{_SP}*{_NRWORD}{_SP}*{_NRLIST}"
 # "21501-32-1740", "30111-108", "36410-VIII-56" (compact, dash-separated)
-_FORM_DASH = (rf"(?P<ddos>\d{{5}})(?:-(?P<dsub>\d{{1,3}}|{_ROMAN}|[A-Z]{{1,2}}))?-(?P<dnr>\d{{1,5}}|[A-Z]{{1,3}})"
+_FORM_DASH = (rf"(?P<ddos>\d{{5}}|\d{{2}}{_SP}\d{{3}})(?:-(?P<dsub>\d{{1,3}}|{_ROMAN}|[A-Z]{{1,2}})|{_SP}(?P<dsub2>(?!{_SP}){_ROMAN}|[A-Z]{{1,2}}))?"
+              rf"-(?P<dnr>\d{{1,5}}|[A-Z]{{1,3}})"
               rf"(?![\w-])")
 # "35 300, C" (Eerste Kamer letter numbers); only after a keyword
 _FORM_LETTER = rf"{_DOS}(?:{_TOEV})?{_SP}*,{_SP}*(?P<let>[A-Z]{{1,3}})(?![\w])"
@@ -154,7 +156,7 @@ def _split_nrs(nrs: str) -> list[str]:
 def _ids_from_match(m: re.Match) -> list[str]:
     g = m.groupdict()
     if g.get("ddos"):
-        return [canonical_kst(g["ddos"], g.get("dsub"), g["dnr"])]
+        return [canonical_kst(g["ddos"], g.get("dsub") or g.get("dsub2"), g["dnr"])]
     dos = g.get("dos")
     if not dos:
         return []
@@ -174,7 +176,12 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
     taken: list[tuple[int, int]] = []
 
     def free(s, e):
-        return all(e <= a or s >= b for a, b in taken)
+        # taken spans never overlap each other: check the neighbours of s in start order
+        taken.sort()
+        i = bisect.bisect_right(taken, (s, float("inf")))
+        if i > 0 and taken[i - 1][1] > s:
+            return False
+        return not (i < len(taken) and taken[i][0] < e)
 
     for m in _HAND_RE.finditer(text):
         hid = canonical_handelingen(m.group("kamer"), m.group("y1"), m.group("y2"), m.group("nr"),
