@@ -47,11 +47,11 @@ def is_candidate(sentence: str) -> bool:
 
 # ---------------------------------------------------------------- rules (regex, on the sentence)
 
-_GOV = r"(?:ik|wij|we|het\s+kabinet|de\s+regering|de\s+minister\w*(?:\s+van\s+[\w\s,-]{3,80}?)?|de\s+staatssecretaris\w*(?:\s+van\s+[\w\s,-]{3,80}?)?|hij|zij)"
+_GOV = r"(?:ik|wij|we|het\s+kabinet|de\s+regering|de\s+minister\w*(?:\s+van\s+[\w\s,-]{3,80}?)?|de\s+staatssecretaris\w*(?:\s+van\s+[\w\s,-]{3,80}?)?)"
 _KAMER = r"(?:uw\s+kamer|de\s+(?:tweede\s+|eerste\s+)?kamer|u)"
 _DELIVER = (r"(?:informeren|informeer|berichten|bericht|inlichten|toesturen|toezenden|sturen|stuur|zenden|toekomen"
             r"|rapporteren|rapporteer|voorleggen|aanbieden|aanbied|op\s+de\s+hoogte\s+(?:houden|stellen|brengen|houd|stel)"
-            r"|terugkomen|terugkom|terug\s+(?:te\s+)?komen|nagezonden|ingaan|in\s+te\s+gaan|beantwoorden|leveren)")
+            r"|terugkomen|terugkom|terug\s+(?:te\s+)?komen|nagezonden|beantwoorden|leveren)")
 _FUT = r"(?:zal|zullen|zult|ga|gaan|gaat|verwacht\w*|voornemens|voornemen|streef|streven|wil|willen|beoog\w*|kan\s+ik|hoop)"
 _THIS_DOC = r"(?:met|bij|in|via|middels|door\s+middel\s+van)\s+(?:deze|dit|de(?:ze)?\s+onderhavige)\s+(?:brief|kamerbrief|notitie|rapportage|verzamelbrief|voortgangsbrief|stand\s+van\s+zakenbrief|nota|bijlage)|hierbij|hiermee|daarmee|bij\s+deze|hierin|bijgaand|met\s+deze\s+(?:en\s+)?\w+"
 _PROMISE_OBJ = r"(?:toezegging\w*|motie\w*|verzoek\w*\s+(?:van|uit)\s+uw\s+kamer|toegezegd\w*)"
@@ -63,7 +63,8 @@ RULES: dict[str, re.Pattern] = {
     "c_fut_gov_deliver": re.compile(
         rf"\b(?:zal|zullen|verwacht|ga|wil)\s+(?:ik|wij|we|het\s+kabinet)\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
     "c_kamer_fut_informed": re.compile(
-        rf"\b{_KAMER}\s+(?:zal|zult|wordt|ontvangt|krijgt)\b[^.;]{{0,160}}?\b(?:geïnformeerd|ingelicht|ontvangen|bericht|toegezonden|op\s+de\s+hoogte|brief|rapportage|voorstel|overzicht|reactie|informatie)\b", _F),
+        rf"\b{_KAMER}\s+(?:zal|zult|wordt|ontvangt|krijgt)\b[^.;]{{0,160}}?\b(?:geïnformeerd|ingelicht|ontvangen|bericht|toegezonden|op\s+de\s+hoogte|\w*brief|\w*rapportage|voorstel|overzicht|\w*reactie|informatie)\b"
+        r"|\b(?:wordt|zal|zullen)\s+(?:u|uw\s+kamer|de\s+kamer)\b[^.;]{0,80}?\b(?:geïnformeerd|ingelicht|bericht|toegezonden|nagezonden)\b", _F),
     "c_zal_passive_informed": re.compile(
         r"\b(?:zal|zullen)\b[^.;]{0,160}?\b(?:worden|zijn)\s*\b(?:geïnformeerd|ingelicht|toegezonden|nagezonden|gestuurd|aangeboden|verzonden)\b"
         r"|\b(?:geïnformeerd|ingelicht|toegezonden|nagezonden|gestuurd|aangeboden)\s+(?:zal|zullen)\s+worden\b"
@@ -74,10 +75,18 @@ RULES: dict[str, re.Pattern] = {
         r"|\b(?:ik|wij|we)\s+(?:wil|kan|willen|kunnen)\b[^.;]{0,80}?\btoezeggen\b|\bdit\s+is\s+een\s+toezegging\b"
         r"|\btoezegging\s+blijft\s+staan\b", _F),
     "c_brief_komt": re.compile(
-        r"\b(?:er\s+komt|komt\s+er|krijgt\s+u|krijgt\s+de\s+kamer|ontvangt\s+u|ontvangt\s+uw\s+kamer|ontvangt\s+de\s+kamer)\b[^.;]{0,100}?\b(?:brief|rapportage|reactie|overzicht|kabinetsreactie|voorstel|informatie|notitie|kamerbrief)\b", _F),
+        r"\b(?:er\s+komt|komt\s+er|krijgt\s+u|krijgt\s+de\s+kamer|ontvangt\s+u|ontvangt\s+uw\s+kamer|ontvangt\s+de\s+kamer)\b[^.;]{0,100}?\b(?:\w*brief|\w*rapportage|\w*reactie|overzicht|voorstel|informatie|notitie)\b", _F),
     "c_kom_terug": re.compile(
-        rf"\b(?:ik|wij|we)\s+(?:kom|komen)\b[^.;]{{0,100}}?\bterug\b|\b(?:kom|komen)\s+(?:ik|wij|we)\b[^.;]{{0,100}}?\bterug\b"
-        r"|\bzal\b[^.;]{0,80}?\bterugkomen\b|\bterug\s+te\s+komen\b", _F),
+        r"\b(?:ik|wij|we)\s+(?:kom|komen)\b(?!\s+even)[^.;]{0,60}?\b(?:later|schriftelijk|op\s+schrift|per\s+brief|nog|een\s+keer|binnenkort|spoedig|zo\s+snel|voor\s+de|na\s+de|in\s+(?:mei|juni|het|de)|bij\s+de|daar|hierop|erop|daarop)\b[^.;]{0,60}?\bterug\b"
+        r"|\b(?:kom|komen)\s+(?:ik|wij|we)\b(?!\s+even)[^.;]{0,60}?\b(?:later|schriftelijk|op\s+schrift|per\s+brief|nog|een\s+keer|binnenkort|spoedig)\b[^.;]{0,40}?\bterug\b"
+        r"|\b(?:ik|wij|we)\s+(?:kom|komen)\s+terug\s+op\s+(?:dat|dit|het|de|die)\s+(?!betoog|vraag\s+van\s+de\s+heer|opmerking)\w+"
+        r"|\b(?:zal|zullen|ga|gaan)\b[^.;]{0,80}?\bterug(?:te)?komen\b|\b(?:later|schriftelijk|op\s+schrift|per\s+brief)\b[^.;]{0,30}\bop\s+terugkom\w*\b", _F),
+    "c_ik_zal_spoken": re.compile(
+        r"^\W*(?:(?:ja|nee|maar|en|dus|goed|oké|nou)\W+)?(?:ik\s+zal|wij\s+zullen|we\s+zullen)\s+(?:dit|dat|dus|die|het|al|ook|eens|daar|hier|graag|zeker|er|de\s+kamer|u|uw\s+kamer|mij|me|ervoor|bekijken|nagaan|uitzoeken|navragen|kijken)\b"
+        r"(?![^.;]*\b(?:vertellen|zeggen|inbrengen|noemen|vragen|beginnen|afronden|doen\s*\.|blijven|eindverantwoordelijk|moeten)\b)", _F),
+    "c_heb_al_toegezegd": re.compile(r"\bik\s+heb\b[^.;]{0,40}\bal\s+toegezegd\b|^\W*nogmaals\b[^.;]{0,60}\btoegezegd\b", _F),
+    "f_toegezegd_deze_brief": re.compile(
+        r"\b(?:toegezegd|toezegging\w*)\b[^.;]{0,120}\b(?:in|met|bij)\s+deze\s+(?:brief|kamerbrief)\b(?![^.;]*\b(?:zal|zullen)\s+(?:ik|wij|we)\b)", _F),
     "c_verwacht_te": re.compile(
         rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:verwacht\w*|ben\s+voornemens|zijn\s+voornemens|streef|streven|beoog\w*)\b[^.;]{{0,160}}?\bte\s+(?:kunnen\s+)?{_DELIVER}\b"
         rf"|\bhet\s+is\s+(?:mijn|ons|het)\s+voornemen\b[^.;]{{0,160}}?\b{_DELIVER}\b|\bhet\s+streven\s+is\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
@@ -88,11 +97,11 @@ RULES: dict[str, re.Pattern] = {
     "f_subject": re.compile(
         r"^\s*(?:uitvoering|invulling|afdoening|afdoen|opvolging)\s+(?:van\s+)?(?:de\s+|het\s+|twee\s+|drie\s+|diverse\s+)?(?:aangenomen\s+|gewijzigde\s+|gewijzigd\s+)*(?:motie|moties|toezegging|toezeggingen)\b"
         r"|^\s*toezegging(?:en)?,?\s+(?:gedaan\s+)?(?:tijdens|n\.a\.v\.|naar\s+aanleiding|over|inzake|m\.b\.t\.|uit|ao|om|aan\s+het)\b"
-        r"|^\s*(?:overzicht|stand\s+van\s+zaken|verzamelbrief)\b[^.]{0,80}\b(?:moties|toezeggingen)\b"
+        r"|^\s*(?:kamerbrief\s+(?:bij|over|met)\s+)?(?:het\s+)?(?:overzicht|stand\s+van\s+zaken|verzamelbrief)\b[^;]{0,80}\b(?:moties|toezeggingen)\b"
         r"|^[^.]{0,200}\bnaar\s+aanleiding\s+van\s+(?:de\s+|een\s+)?toezegging\b[^.]*$"
         r"|^\s*reactie\s+op\s+(?:de\s+)?aangenomen\s+motie", _F),
     "f_this_doc_promise": re.compile(
-        rf"(?:{_THIS_DOC})\b[^.;]{{0,140}}?\b(?:gevolg|uitvoering|invulling|opvolging|gestand|tegemoet|voldoe\w*|reageer|reageren|informeer|informeren|bericht|kom\w*|ga|geef)\b[^.;]{{0,160}}?\b{_PROMISE_OBJ}"
+        rf"(?:{_THIS_DOC})\b[^.;]{{0,140}}?\b(?:gevolg|uitvoering|invulling|opvolging|gestand|tegemoet|voldoe\w*|reageer|reageren|informeer|informeren|bericht|kom\w*|ga|geef|bied|stuur|zend|ontvangt)\b[^.;]{{0,160}}?\b{_PROMISE_OBJ}"
         rf"|\b{_PROMISE_OBJ}\b[^.;]{{0,160}}?\b(?:doe\s+ik|doen\s+wij|doen\s+we)\b[^.;]{{0,40}}?(?:{_THIS_DOC})?[^.;]{{0,40}}?\bgestand\b"
         rf"|\b{_PROMISE_OBJ}\b[^.;]{{0,60}}?\b(?:hierbij|hiermee|daarmee|bij\s+deze)\b[^.;]{{0,40}}\bgestand\b", _F),
     "f_gestand": re.compile(r"\b(?:doe|doen)\s+(?:ik|wij|we)\b[^.;]{0,160}?\bgestand\b|\bgestand\s+(?:te\s+)?doen\b", _F),
@@ -117,12 +126,18 @@ RULES: dict[str, re.Pattern] = {
     "n_past_promise": re.compile(
         r"\b(?:heb|hebben|heeft|had|hadden|is|zijn|werd|werden)\b[^.;]{0,200}?\b(?:toegezegd|aangekondigd|aangegeven|beloofd)\b"
         r"|\b(?:toezegging|belofte)\s+(?:gedaan|is\s+gedaan)\b|\bzegde\b[^.;]{0,200}\btoe\b|\bde\s+toezegging\s+gedaan\b"
-        r"|\b(?:eerdere?|gedane|toegezegde)\s+toezegging\w*\b", _F),
+        r"|\b(?:eerdere?|gedane|toegezegde)\s+toezegging\w*\b|\btoezegging\w*\s+(?:die|dat)\b[^.;]{0,80}\b(?:heeft|heb|hebben|had)\s+gedaan\b"
+        r"|\b(?:heeft|hebben|heb|had)\b[^.;]{0,120}?\b(?:gezegd|gemeld|laten\s+weten|bericht|geïnformeerd|gestuurd|toegezonden|aangeboden)\b", _F),
     "n_question": re.compile(r"\?\s*[\"'»”]?\s*$|\b(?:vraag|vragen|verzoek)\b[^.;]{0,60}?\b(?:een\s+)?(?:harde\s+|stellige\s+)?toezegging\w*\b|\bis\s+de\s+(?:minister|staatssecretaris|regering)\s+bereid\b", _F),
     "n_debate": re.compile(
-        r"\b(?:in\s+(?:de\s+)?(?:tweede|eerste)\s+termijn|vandaag|straks|zo\s+meteen|zometeen|in\s+dit\s+debat|daarna\s+kom\s+ik|dan\s+kom\s+ik|kom\s+ik\s+(?:nu\s+)?(?:bij|op|tot))\b"
+        r"\b(?:in\s+(?:de\s+)?(?:tweede|eerste)\s+termijn|in\s+dit\s+debat|daarna\s+kom\s+ik|dan\s+kom\s+ik|kom\s+ik\s+(?:nu\s+)?(?:bij|op|tot))\b"
+        r"|\b(?:vandaag|straks|zo\s+meteen|zometeen)\b[^.;]{0,30}\b(?:ingaan|in\s+gaan|beantwoorden|terugkomen|op\s+terug\w*)\b|\b(?:ingaan|beantwoorden|op\s+terugkom\w*)\b[^.;]{0,20}\b(?:vandaag|straks|zo\s+meteen)\b"
+        r"|\b(?:ik|wij|we)\s+(?:zal|zullen|ga|gaan)\s+(?:\w+\s+)?in\s+deze\s+(?:brief|kamerbrief)\b"
         r"|\b(?:in|met)\s+deze\s+(?:brief|kamerbrief)\s+(?:zal|ga)\s+ik\b|\bzal\s+ik\s+in\s+deze\s+brief\b", _F),
     "n_negation": re.compile(r"\b(?:zal|zullen|ga|kan|wil)\s+(?:ik|wij|we)\b[^.;]{0,40}?\b(?:niet|geen|nooit)\b|\b(?:niet|geen)\s+(?:mogelijk|haalbaar)\b", _F),
+    "n_habitual": re.compile(r"^(?![^.;]*\b(?:zal|zullen)\b)[^.;]*\bwordt\b[^.;]*\b(?:met\s+(?:grote\s+)?regelmaat|regelmatig|periodiek)\b", _F),
+    "n_this_doc_passive": re.compile(r"^\s*(?:in|met|via|middels)\s+deze\s+(?:brief|kamerbrief)\s+(?:wordt|worden)\b", _F),
+    "n_refusal": re.compile(r"\b(?:moeilijk|lastig)\s+(?:om|te)\b|\bkan\s+(?:ik|wij|we)\s+(?:niet|geen)\s+(?:toezeggen|toezegging)|\bniet\s+toezeggen\b|\bgeen\s+(?:extra\s+)?toezegging", _F),
     "n_delay": re.compile(r"\b(?:uitstel|later\s+dan|vertraging|meer\s+tijd|extra\s+tijd|niet\s+(?:binnen|tijdig|haalbaar))\b", _F),
     "n_hierbij_present": re.compile(
         r"^\s*(?:hierbij|bijgaand|met\s+deze\s+brief|in\s+deze\s+brief|middels\s+deze\s+brief|via\s+deze\s+brief)\b[^.;]{0,30}\b(?:ontvangt|stuur|zend|bied|informeer|informeren|treft|doe|bericht)\b", _F),
@@ -196,6 +211,15 @@ def rule_features(sentences: list[str]) -> list[dict[str, int]]:
     return feats
 
 
+_ZAL = re.compile(r"\b(?:zal|zullen|zult)\b", re.I)
+_NOT_TOE = re.compile(r"\b(?:niet|geen|nooit)\b[^.;]{0,30}\b(?:toe|toezeggen|toezegging\w*)\b", re.I)
+_STRONG_C = ("c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
+             "c_verwacht_te", "c_houd_op_hoogte", "c_kom_terug", "c_ik_zal_spoken")
+_NEG_C = ("n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_present", "n_member_speaker", "n_delay",
+          "n_refusal", "n_habitual", "n_this_doc_passive")
+_NEG_ANY = ("n_question", "n_debate", "n_member_speaker", "n_delay", "n_refusal")
+
+
 def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
     """Rules that decide without the classifier: (label, score) or None."""
     if f["n_motion_part"]:
@@ -204,12 +228,19 @@ def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
         return "none", 0.97
     if f["f_subject"] or f["f_afgedaan"]:
         return "fulfilment", 0.97
-    if (f["f_gestand"] or f["m_toezegging_gestand"]) and f["f_toezegging_word"] and not f["n_question"]:
-        return "fulfilment", 0.95
-    if f["f_this_doc_promise"] and not f["n_delay"] and not f["n_question"]:
-        return "fulfilment", 0.93
-    if f["c_zeg_toe"] and not f["n_past_promise"] and not f["n_question"] and not f["n_negation"]:
+    if f["c_zeg_toe"] and not (f["n_past_promise"] or f["n_question"] or _NOT_TOE.search(s)):
         return "commitment", 0.93
+    if f["c_heb_al_toegezegd"] and not f["n_question"]:
+        return "commitment", 0.85
+    neg_f = f["n_question"] or f["n_delay"]
+    if (f["f_gestand"] or f["m_toezegging_gestand"]) and f["f_toezegging_word"] and not neg_f:
+        return "fulfilment", 0.95
+    if (f["f_this_doc_promise"] or f["f_present_motion"] or f["f_toegezegd_deze_brief"]) and not neg_f:
+        return "fulfilment", 0.9
+    if f["f_conform_toezegging"] and not neg_f and not _ZAL.search(s):
+        return "fulfilment", 0.85
+    if any(f[n] for n in _STRONG_C) and not any(f[n] for n in _NEG_C):
+        return "commitment", 0.85
     return None
 
 
@@ -297,6 +328,8 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             probs = model.predict_proba(X, F)
             for j, p in zip(rest, probs):
                 lab = max(p, key=p.get)
+                if lab != "none" and any(feats[j][n] for n in _NEG_ANY):
+                    lab = "none"   # a member's question/request, a refusal, a delay, the course of the debate
                 out[idx[j]] = (lab, p[lab])
     return [o if o is not None else ("none", 0.99) for o in out]
 

@@ -32,7 +32,10 @@ def decide(model, texts, feats):
             out.append("none")
             continue
         hd = cm._hard_decision(s, f)
-        out.append(hd[0] if hd else max(p, key=p.get))
+        lab = hd[0] if hd else max(p, key=p.get)
+        if not hd and lab != "none" and any(f[n] for n in cm._NEG_ANY):
+            lab = "none"
+        out.append(lab)
     return out
 
 
@@ -46,12 +49,22 @@ def prf(gold, pred, label):
     return {"precision": round(pr, 3), "recall": round(rc, 3), "f1": round(f1, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
+def residual(texts, feats):
+    """Rows the classifier sees at run time: candidates that no hard rule decides."""
+    return [i for i, (s, f) in enumerate(zip(texts, feats)) if cm.PREFILTER.search(s) and cm._hard_decision(s, f) is None]
+
+
+def fit(texts, feats, labels, idx):
+    return cm.StatementModel().fit([texts[i] for i in idx], [feats[i] for i in idx], [labels[i] for i in idx])
+
+
 def cross_validate(texts, labels, feats, k=5, seed=13):
     from sklearn.model_selection import StratifiedKFold
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     pred = [None] * len(texts)
     for tr, te in skf.split(texts, labels):
-        m = cm.StatementModel().fit([texts[i] for i in tr], [feats[i] for i in tr], [labels[i] for i in tr])
+        res = set(residual(texts, feats))
+        m = fit(texts, feats, labels, [i for i in tr if i in res])
         for i, p in zip(te, decide(m, [texts[i] for i in te], [feats[i] for i in te])):
             pred[i] = p
     return {lab: prf(labels, pred, lab) for lab in ("commitment", "fulfilment")}, pred
@@ -68,7 +81,10 @@ def main():
                 if p != r["label"]:
                     print(f"{r['label'][:4]} -> {p[:4]} | {r['text'][:160]}")
     np.random.seed(0)
-    model = cm.StatementModel().fit(texts, feats, labels)
+    idx = residual(texts, feats)
+    model = fit(texts, feats, labels, idx)
+    print(f"classifier rows (not decided by hard rules): {len(idx)} "
+          f"{ {lab: sum(labels[i] == lab for i in idx) for lab in sorted(set(labels))} }")
     joblib.dump(model, HERE / "model.joblib", compress=3)
     counts = {lab: labels.count(lab) for lab in sorted(set(labels))}
     print(f"trained on {len(texts)} sentences {counts}; wrote {HERE / 'model.joblib'}")
