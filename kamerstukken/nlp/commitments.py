@@ -128,7 +128,7 @@ RULES: dict[str, re.Pattern] = {
         r"|\b(?:toezegging|belofte)\s+(?:gedaan|is\s+gedaan)\b|\bzegde\b[^.;]{0,200}\btoe\b|\bde\s+toezegging\s+gedaan\b"
         r"|\b(?:eerdere?|gedane|toegezegde)\s+toezegging\w*\b|\btoezegging\w*\s+(?:die|dat)\b[^.;]{0,80}\b(?:heeft|heb|hebben|had)\s+gedaan\b"
         r"|\b(?:heeft|hebben|heb|had)\b[^.;]{0,120}?\b(?:gezegd|gemeld|laten\s+weten|bericht|geïnformeerd|gestuurd|toegezonden|aangeboden)\b", _F),
-    "n_question": re.compile(r"\?\s*[\"'»”]?\s*$|\b(?:vraag|vragen|verzoek)\b[^.;]{0,60}?\b(?:een\s+)?(?:harde\s+|stellige\s+)?toezegging\w*\b|\bis\s+de\s+(?:minister|staatssecretaris|regering)\s+bereid\b", _F),
+    "n_question": re.compile(r"\?\s*[\"'»”]?\s*$|\b(?:vraag\w*|vroeg|verzoek\w*)\b[^.;]{0,60}?\b(?:een\s+)?(?:harde\s+|stellige\s+)?toezegging\w*\b|\bis\s+de\s+(?:minister|staatssecretaris|regering)\s+bereid\b", _F),
     "n_debate": re.compile(
         r"\b(?:in\s+(?:de\s+)?(?:tweede|eerste)\s+termijn|in\s+dit\s+debat|daarna\s+kom\s+ik|dan\s+kom\s+ik|kom\s+ik\s+(?:nu\s+)?(?:bij|op|tot))\b"
         r"|\b(?:vandaag|straks|zo\s+meteen|zometeen)\b[^.;]{0,30}\b(?:ingaan|in\s+gaan|beantwoorden|terugkomen|op\s+terug\w*)\b|\b(?:ingaan|beantwoorden|op\s+terugkom\w*)\b[^.;]{0,20}\b(?:vandaag|straks|zo\s+meteen)\b"
@@ -330,7 +330,7 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
                 lab = max(p, key=p.get)
                 if lab != "none" and any(feats[j][n] for n in _NEG_ANY):
                     lab = "none"   # a member's question/request, a refusal, a delay, the course of the debate
-                out[idx[j]] = (lab, p[lab])
+                out[idx[j]] = (str(lab), p[lab])
     return [o if o is not None else ("none", 0.99) for o in out]
 
 

@@ -1,0 +1,67 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kamerstukken.nlp import commitments as cm
+from kamerstukken.nlp.commitments import find_statements
+
+FIX = Path(__file__).parent / "fixtures" / "commitments"
+ITEMS = [json.loads(line) for line in (FIX / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[f"{i:02d}-{it['label'][:4]}" for i, it in enumerate(ITEMS)])
+def test_real_sentence_label(item):
+    types = {s.type for s in find_statements(item["text"])}
+    if item["label"] == "none":
+        assert types == set(), item
+    else:
+        assert item["label"] in types, item
+
+
+def test_letter_offsets_and_slots():
+    text = json.loads((FIX / "letter_kst-17050-596.json").read_text(encoding="utf-8"))["text"]
+    sts = find_statements(text)
+    by_text = {s.text: s for s in sts}
+    st = by_text["Deze toezegging doe ik hierbij gestand."]
+    assert st.type == "fulfilment"
+    assert text[st.char_start:st.char_end] == st.text
+    assert "toezegging" in st.points_to
+    assert st.deadlines == []
+    # the sentence before recalls the promise: not a statement of its own
+    assert not any(s.text.startswith("Tijdens deze behandeling heb ik u een brief toegezegd") for s in sts)
+
+
+def test_commitment_slots():
+    s = "Ik verwacht uw Kamer hierover voor het einde van dit jaar te informeren."
+    (st,) = find_statements(s)
+    assert (st.type, st.actor, st.action) == ("commitment", "ik", "informeren")
+    s = ("Conform mijn toezegging aan het lid Omtzigt (CDA) doe ik uw Kamer in een bijlage een overzicht toekomen "
+         "van de stand van zaken (Kamerstuk 35 300 VII, nr. 14).")
+    (st,) = find_statements(s)
+    assert st.type == "fulfilment"
+    assert st.member == "het lid Omtzigt (CDA)"
+    assert st.action == "toekomen"
+    assert "kst-35300-VII-14" in st.points_to
+
+
+def test_motion_dictum_is_not_a_commitment():
+    s = ("verzoekt de regering om afspraken te maken om tot een snelle afronding van het verificatieproces te komen, "
+         "en de Kamer hierover te informeren,")
+    assert find_statements(s) == []
+
+
+def test_missing_model_names_train_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAMERSTUKKEN_MODELS", str(tmp_path))
+    monkeypatch.setattr(cm, "_MODEL", None)
+    with pytest.raises(FileNotFoundError, match="models/statements/train.py"):
+        cm._load_model()
+    monkeypatch.delenv("KAMERSTUKKEN_MODELS")
+    monkeypatch.setattr(cm, "_MODEL", None)
+    assert cm._load_model() is not None
+
+
+def test_empty_text():
+    assert find_statements("") == []
+    assert find_statements("   \n") == []
