@@ -1,0 +1,1180 @@
+"""Link follow-up documents (letters) to the motions and commitments they answer.
+
+The pure part works on plain records (`Target`: a motion or commitment; `LetterRec`: a follow-up document):
+
+    index = build_index(targets)              # inverted index: submitter surnames, dossier, rare terms + TF-IDF
+    links = link_letter(index, letter)        # ranked `Link`s with relation, score in [0,1], evidence in words
+
+Evidence, strongest first: an explicit reference (extref / "Kamerstuk 36583-14" in title, text or footnote),
+a register entry naming the letter as fulfilment (Toezegging.KamerbriefNakoming) or Zaak.GerelateerdNaar,
+a named motion ("motie van de leden Paternotte en Boswijk over …", "motie-Chakor/Van Nispen") matched on
+submitter names and topic, a commitment referred to by debate date or member, and ranked text similarity
+(TF-IDF) over candidates that share a blocking key (surname, dossier, rare term) and were dated before the
+letter inside a time window. Nothing is compared pairwise over the whole store.
+
+`link_store(store)` is the edge: it reads letters, motions and commitments from the store, completes the
+`motions` table (rows from motion documents, and rows for motions known only from a citing text), and
+writes the table `links` idempotently. `export_links(store, k)` gives the lines of spec/extract-io.md §2.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from rapidfuzz import fuzz
+
+from .models import Link
+
+LINKER_VERSION = "1"
+ACCEPT_THRESHOLD = 0.5
+WINDOW_DAYS = 6 * 366           # a motion older than this is not answered by a letter (explicit refs excepted)
+SLACK_DAYS = 0                  # a letter answers motions dated on or before its own date
+KEEP = 10                       # candidates kept per letter (ranked)
+MIN_SCORE = 0.05                # weaker candidates are not stored
+MAX_BLOCK = 400                 # candidates per letter taken from rare-term postings
+
+RELATIONS = ("fulfils", "responds", "mentions")
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def fold(s: str) -> str:
+    """Lower case, diacritics removed: "Vóór" -> "voor"."""
+    if not s:
+        return ""
+    if s.isascii():
+        return s.lower()
+    s = unicodedata.normalize("NFKD", s)
+    return s.encode("ascii", "ignore").decode("ascii").lower() if all(ord(c) < 0x370 for c in s) else \
+        "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+STOPWORDS = frozenset("""
+aan af al als alle alleen allen andere ander anders bij binnen dan dat de deze die dit door een eens en er
+gaat had heb hebben heeft het hier hij hoe hun ik in is je kan kunnen maar meer met mij mijn na naar naast
+niet nog nu of om omdat onder ons onze ook op over per te ten ter tot tussen uit van vanuit veel voor
+waar wat welke wel werd worden wordt zal ze zich zij zijn zo zoals zou zullen
+motie moties gewijzigde nader tweede lid leden kamer kamerstuk kamerstukken regering kabinet verzoekt
+uitvoering appreciatie reactie brief kamerbrief verzoek commissie stand zaken inzake betreffende
+uitstel opvolging invulling afdoening toezegging toezeggingen aangenomen vervolgstappen
+""".split())
+
+
+def words(s: str) -> list[str]:
+    return _WORD.findall(fold(s))
+
+
+def terms(s: str) -> list[str]:
+    """Content terms: no stop words, no one- or two-letter words."""
+    return [w for w in words(s) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
+
+
+def iso_ord(d: Optional[str]) -> Optional[int]:
+    if not d:
+        return None
+    try:
+        return date.fromisoformat(str(d)[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- names
+
+_TUSSEN = frozenset("van der de den het ter ten te in 't t el la le du da dos von op aan al bin ben".split())
+# "motie van het lid X", "moties van de leden X en Y", "motie-X/Y", "twee moties van het lid X"
+_MOTION_NAMES = re.compile(
+    r"\bmoties?(?:\s*-\s*|\s+van\s+(?:het\s+lid|de\s+leden|lid)\s+)"
+    r"(?P<names>[A-Z'][^,;:()\[\]]{1,80}?)"
+    r"(?=\s+c\.s\.|\s+(?:over|inzake|betreffende|ter|om|met|m\.b\.t\.|waarin|waarbij|die|dat|en\s+(?:van\s+)?de\s+motie|"
+    r"en\s+(?:van\s+)?het\s+lid|op|aangaande|ten|tot|bij|inzet|voor)\b|\s*[,;:()\[\]]|\s*$)")
+_MEMBER = re.compile(r"\b(?:het\s+lid|lid|kamerlid|de\s+leden)\s+(?P<names>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|"
+                     r"van|der|de|den|ter|ten|te|in|el))*)")
+_NAME_SPLIT = re.compile(r"\s*(?:,|/|&|\s+en\s+)\s*")
+_CS = re.compile(r"\s*\bc\.\s*s\.?\s*$")
+
+
+def clean_name(n: str) -> Optional[str]:
+    n = _CS.sub("", n.strip().strip(".").strip())
+    n = re.sub(r"\s*\(.*$", "", n).strip()
+    toks = n.split()
+    if not toks or len(toks) > 5 or len(n) > 40:
+        return None
+    if not any(t[:1].isupper() for t in toks):
+        return None
+    if toks[-1].lower() in _TUSSEN or toks[-1].lower() in STOPWORDS:
+        return None
+    return n
+
+
+def split_names(blob: str) -> list[str]:
+    out = []
+    for part in _NAME_SPLIT.split(_CS.sub("", blob.strip())):
+        n = clean_name(part)
+        if n and n not in out:
+            out.append(n)
+    return out
+
+
+def name_key(name: str) -> str:
+    """The blocking key of a member's name: the last word of the surname, folded ("Van der Molen" -> "molen")."""
+    w = words(name)
+    return w[-1].replace("'", "") if w else ""
+
+
+def name_full(name: str) -> str:
+    return " ".join(words(name))
+
+
+def name_sim(a: str, b: str) -> float:
+    """1.0 same name; 0.85 one is the other with a first name or tussenvoegsel more ("Dijk" ~ "Inge van Dijk");
+    0.35 same surname, different first names ("Olger van Dijk" vs "Inge van Dijk"); 0 otherwise."""
+    if not a or not b or name_key(a) != name_key(b):
+        return 0.0
+    fa, fb = name_full(a), name_full(b)
+    if fa == fb:
+        return 1.0
+    if fa.endswith(" " + fb) or fb.endswith(" " + fa):
+        short, long_ = sorted((fa, fb), key=len)
+        extra = long_[: len(long_) - len(short)].split()
+        return 0.85 if all(t in _TUSSEN for t in extra) or len(extra) <= 1 else 0.6
+    return 0.35
+
+
+def names_from_title(title: str) -> list[str]:
+    """Submitters named in a motion title or a letter's subject ("Motie van de leden X en Y over ...")."""
+    out: list[str] = []
+    for m in _MOTION_NAMES.finditer(title or ""):
+        for n in split_names(m.group("names")):
+            if n not in out:
+                out.append(n)
+    return out
+
+
+_SIGNATURE_END = re.compile(r"en\s+gaat\s+over\s+tot\s+de\s+orde\s+van\s+de\s+dag\.?\s*", re.I)
+
+
+def names_from_signature(text: str) -> list[str]:
+    """The names under a motion's text (one a line after "en gaat over tot de orde van de dag.")."""
+    m = None
+    for m in _SIGNATURE_END.finditer(text or ""):
+        pass
+    if not m:
+        return []
+    out = []
+    for line in text[m.end():].splitlines():
+        n = clean_name(line)
+        if n and n not in out:
+            out.append(n)
+    return out[:12]
+
+
+_DICTUM = re.compile(r"\b(?:verzoekt|roept|draagt|spreekt\s+uit|constateert|besluit)\b.*?(?=,?\s*en\s+gaat\s+over\s+tot|"
+                     r"\n\s*(?:verzoekt|roept|draagt|spreekt)\b|$)", re.I | re.S)
+
+
+def dicta_from_text(text: str) -> list[str]:
+    out = []
+    for m in _DICTUM.finditer(text or ""):
+        s = " ".join(m.group(0).split())
+        if s.lower().startswith(("verzoekt", "roept", "draagt", "spreekt")):
+            out.append(s)
+    return out
+
+
+def topic_of_motion_title(title: str) -> str:
+    """"Motie van het lid X c.s. over Y" -> "Y" (the whole title when there is no "over")."""
+    m = re.search(r"\b(?:over|inzake|betreffende)\s+(.*)$", title or "", re.S)
+    return (m.group(1) if m else (title or "")).strip()
+
+
+# --------------------------------------------------------------------------- explicit references (fallback)
+
+_KST_ID = re.compile(r"\bkst-(\d{5})(?:-([A-Z0-9]+))?-(\d+|[A-Z]{1,3})\b", re.I)
+# "Kamerstuk 36583-14", "Kamerstuk 21501-02-3021", "Kamerstukken 35 300 VII, nr. 20", "t.v.v. Kamerstuk 36410-V-12"
+_KST_REF = re.compile(
+    r"\bKamerstuk(?:ken)?(?:\s+I{1,2})?(?:\s+\d{4}/\d{2,4},?)?\s+(?P<dossier>\d{2}\s?\d{3})"
+    r"(?:\s*(?:-\s*|\s)(?P<toev>[A-Z]{1,5}|\d{1,2}|[A-Z]-\d+))??"
+    r"(?:\s*,\s*nr\.\s*|\s*-\s*)(?P<nr>\d{1,4})\b")
+
+
+def canonical_kst(dossier: str, toev: Optional[str], nr: str) -> str:
+    d = dossier.replace(" ", "")
+    return f"kst-{d}-{toev.upper()}-{nr}" if toev else f"kst-{d}-{nr}"
+
+
+def fallback_references(text: str) -> list[tuple[str, int, int]]:
+    """Kamerstuk references as (id, start, end); used only when kamerstukken.nlp.references is not there."""
+    out = []
+    for m in _KST_REF.finditer(text or ""):
+        out.append((canonical_kst(m.group("dossier"), m.group("toev"), m.group("nr")), m.start(), m.end()))
+    for m in _KST_ID.finditer(text or ""):
+        out.append((canonical_kst(m.group(1), m.group(2), m.group(3)), m.start(), m.end()))
+    return out
+
+
+def dossier_of_id(kid: str) -> Optional[str]:
+    m = re.match(r"kst-(\d{5}(?:-[A-Z0-9]+)?)-[A-Z0-9]+$", kid or "", re.I)
+    if not m:
+        return None
+    parts = kid.split("-")
+    return "-".join(parts[1:-1])
+
+
+# --------------------------------------------------------------------------- relation
+
+# The words of a subject line or sentence that say what a letter does with a motion or commitment.
+_FULFILS = re.compile(r"\b(?:uitvoering|invulling|afdoening|uitgevoerd|afgedaan|opvolging|vervolgstappen|"
+                      r"voortgang|stand\s+van\s+zaken|status|geef\s+ik\s+(?:hier)?(?:mee)?\s*gevolg|"
+                      r"informeer\s+ik\s+u\s+over|conform\s+de\s+motie|nakoming|voldaan|"
+                      r"ter\s+uitvoering|onderzoek\s+naar|resultaten)\b", re.I)
+_RESPONDS = re.compile(r"\b(?:appreciaties?|kabinetsreactie|reactie|reageer|uitstel|kabinetsvisie|"
+                       r"visie\s+op|oordeel|advies|gevolgen\s+van|beslisnota|wijziging)\b", re.I)
+_POSTPONE = re.compile(r"\b(?:uitstel|later\s+dan\s+toegezegd|verzoek\s+om\s+uitstel)\b", re.I)
+_DECLARED_DONE = re.compile(r"\b(?:als\s+afgedaan|afgedaan\s+te\s+beschouwen|daarmee\s+afgedaan|is\s+(?:hiermee\s+)?"
+                            r"afgedaan|afdoening\s+van)\b", re.I)
+
+
+def classify_relation(text: str) -> Optional[str]:
+    """The relation a subject line (or a sentence) gives: `responds` for an appreciation, a reaction or a
+    postponement, `fulfils` for execution, a report on progress or a declared fulfilment; None if it says
+    neither. A postponement is never a fulfilment; otherwise the first cue in the text decides."""
+    if not text:
+        return None
+    if _POSTPONE.search(text):
+        return "responds"
+    f = _FULFILS.search(text)
+    r = _RESPONDS.search(text)
+    if f and r:
+        return "fulfils" if f.start() < r.start() else "responds"
+    if f:
+        return "fulfils"
+    if r:
+        return "responds"
+    return None
+
+
+# --------------------------------------------------------------------------- records
+
+@dataclass
+class Target:
+    """A motion or commitment a letter can answer."""
+    id: str
+    kind: str = "motion"                 # motion | commitment
+    title: str = ""
+    text: str = ""                       # dicta (motion) or commitment sentence
+    date: Optional[str] = None
+    dossier: Optional[str] = None
+    ministry: Optional[str] = None
+    names: list[str] = field(default_factory=list)        # submitters (motion) / member (commitment)
+    sig_names: list[str] = field(default_factory=list)    # co-signers from the motion's text
+    topic: str = ""
+    zaak_nummer: Optional[str] = None
+    source_doc: Optional[str] = None     # the document a commitment was made in (never linked to itself)
+
+    @property
+    def ord(self) -> Optional[int]:
+        return iso_ord(self.date)
+
+
+@dataclass
+class Mention:
+    """A motion named in a letter (from the extract stage, or found here in the subject line)."""
+    text: str = ""
+    ref: Optional[str] = None
+    submitters: list[str] = field(default_factory=list)
+    topic: str = ""
+    declared_done: bool = False
+    request: Optional[str] = None
+    relation: Optional[str] = None       # what the words around it say (classify_relation)
+    position: int = 0
+    amended: Optional[bool] = None       # "de gewijzigde motie" (True), "de motie" (False), unknown (None)
+
+
+@dataclass
+class LetterRec:
+    id: str
+    title: str = ""
+    text: str = ""
+    date: Optional[str] = None
+    dossier: Optional[str] = None
+    ministry: Optional[str] = None
+    refs: list[tuple[str, str]] = field(default_factory=list)          # (id, via)
+    mentions: list[Mention] = field(default_factory=list)
+    register_targets: list[tuple[str, str]] = field(default_factory=list)  # (target id, evidence)
+    related_zaken: list[str] = field(default_factory=list)              # Zaak.GerelateerdNaar nummers
+    has_fulfilment_statement: bool = False
+    fulfilment_points_to: list[str] = field(default_factory=list)
+    member_names: list[str] = field(default_factory=list)               # "het lid Van Dijk" (commitments)
+    dates_named: list[str] = field(default_factory=list)                # "debat van 19 december 2024"
+
+    @property
+    def ord(self) -> Optional[int]:
+        return iso_ord(self.date)
+
+
+# --------------------------------------------------------------------------- mentions in a subject line
+
+_SEGMENT_START = re.compile(r"\b(?:(?:nader\s+|tweede\s+nader\s+)?gewijzigde\s+)?moties?\b", re.I)
+_TOPIC_START = re.compile(r"\b(?:over|inzake|betreffende|m\.b\.t\.|aangaande|om)\s+", re.I)
+_MONTHS = {m: i + 1 for i, m in enumerate("januari februari maart april mei juni juli augustus september oktober "
+                                          "november december".split())}
+_DATE_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
+
+
+def mentions_in_title(title: str) -> list[Mention]:
+    """Split a subject line at each "motie" and read submitters and topic of each named motion.
+    "Uitvoering van de motie van het lid X over A en de motie van de leden Y en Z over B" gives two mentions."""
+    if not title:
+        return []
+    starts = [m.start() for m in _SEGMENT_START.finditer(title)]
+    out = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(title)
+        seg = title[s:e]
+        names = names_from_title(seg)
+        t = _TOPIC_START.search(seg)
+        topic = seg[t.end():] if t else ""
+        topic = re.sub(r"\s+(?:en|,)\s*(?:van\s+)?(?:de|het)?\s*$", "", topic.strip())
+        topic = re.sub(r"\s*\((?:t\.v\.v\.|Kamerstuk).*$", "", topic).strip(" ,;")
+        if not names and not topic:
+            continue
+        rel = classify_relation(title[:s + 1]) or classify_relation(title)
+        out.append(Mention(text=seg.strip(), submitters=names, topic=topic,
+                           declared_done=bool(_DECLARED_DONE.search(title[:e])), relation=rel, position=i,
+                           amended=bool(re.match(r"(?:\w+\s+)?(?:nader\s+)?gewijzigde", seg, re.I))))
+    return out
+
+
+def dates_in(text: str) -> list[str]:
+    out = []
+    for m in _DATE_WORDS.finditer(text or ""):
+        try:
+            out.append(date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))).isoformat())
+        except ValueError:
+            pass
+    return out
+
+
+# --------------------------------------------------------------------------- the index
+
+class CandidateIndex:
+    """Targets with an inverted index on submitter surnames, dossier and rare title terms (postings sorted by
+    date, so a letter only looks at targets inside its time window) and a TF-IDF matrix for similarity."""
+
+    def __init__(self, targets: list[Target], *, rare_df: Optional[int] = None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.targets = sorted(targets, key=lambda t: (t.ord or 0, t.id))
+        self.by_id = {t.id.lower(): i for i, t in enumerate(self.targets)}
+        self.by_zaak = {t.zaak_nummer: i for i, t in enumerate(self.targets) if t.zaak_nummer}
+        n = len(self.targets)
+        self.ords = [t.ord or 0 for t in self.targets]
+        self.by_name: dict[str, list[int]] = {}
+        self.by_dossier: dict[str, list[int]] = {}
+        self.by_term: dict[str, list[int]] = {}
+        self.topic_n: list[str] = []      # content terms of the topic, folded
+        self.title_n: list[str] = []
+        self.blob: list[str] = []         # folded title + text without spaces (compound-proof substring tests)
+        self.amended: list[bool] = []     # "Gewijzigde motie ..."
+        docs = []
+        for i, t in enumerate(self.targets):
+            for nm in {name_key(x) for x in t.names + t.sig_names}:
+                if nm:
+                    self.by_name.setdefault(nm, []).append(i)
+            if t.dossier:
+                self.by_dossier.setdefault(t.dossier, []).append(i)
+            head = terms(t.title + " " + t.topic)
+            for w in set(head):
+                self.by_term.setdefault(w, []).append(i)
+            body = terms(t.text)
+            docs.append(" ".join(head + body))
+            self.topic_n.append(" ".join(terms(t.topic or t.title)))
+            self.title_n.append(" ".join(head))
+            self.blob.append("".join(words(t.title + " " + t.text)))
+            self.amended.append(bool(_AMENDED.match(t.title or "")))
+        self.rare_df = rare_df or max(30, int(0.02 * n))
+        self.idf = {w: math.log((n + 1) / (len(p) + 1)) + 1 for w, p in self.by_term.items()}
+        self.vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=1)
+        self.matrix = self.vectorizer.fit_transform(docs) if docs and any(docs) else None
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def window(self, postings: list[int], lo: int, hi: int) -> list[int]:
+        """Postings (sorted by target date) between ordinal dates lo and hi."""
+        if not postings:
+            return []
+        if len(postings) < 64:
+            o = self.ords
+            return [i for i in postings if lo <= o[i] <= hi]
+        a = bisect.bisect_left(postings, lo, key=lambda i: self.ords[i])
+        b = bisect.bisect_right(postings, hi, key=lambda i: self.ords[i])
+        return postings[a:b]
+
+    def vector(self, text: str):
+        if self.matrix is None:
+            return None
+        return self.vectorizer.transform([" ".join(terms(text))])
+
+    def keys_of(self, t: Target) -> set[str]:
+        """The blocking keys of a target (used to find letters affected when the target is new)."""
+        keys = {"n:" + name_key(x) for x in t.names + t.sig_names if name_key(x)}
+        keys.add("id:" + t.id.lower())
+        if t.zaak_nummer:
+            keys.add("z:" + t.zaak_nummer)
+        keys |= {"w:" + w for w in set(terms(t.title + " " + t.topic)) if len(self.by_term.get(w, ())) <= self.rare_df}
+        return keys
+
+
+_AMENDED = re.compile(r"^\s*(?:\w+\s+)?(?:nader\s+)?gewijzigde\s+motie", re.I)
+
+
+def letter_keys(letter: LetterRec) -> set[str]:
+    keys = {"id:" + r.lower() for r, _ in letter.refs} | {"id:" + r.lower() for r, _ in letter.register_targets}
+    for m in letter.mentions:
+        keys |= {"n:" + name_key(n) for n in m.submitters if name_key(n)}
+        if m.ref:
+            keys.add("id:" + m.ref.lower())
+    keys |= {"n:" + name_key(n) for n in letter.member_names if name_key(n)}
+    keys |= {"z:" + z for z in letter.related_zaken}
+    keys |= {"w:" + w for w in set(terms(letter.title))}
+    return keys
+
+
+def build_index(targets: Iterable[Target]) -> CandidateIndex:
+    return CandidateIndex(list(targets))
+
+
+# --------------------------------------------------------------------------- scoring
+
+def topic_sim(a: str, b: str) -> float:
+    """Fuzzy similarity in [0,1] of two topic phrases given as folded content terms; a subject line cut off
+    at its end still matches the start of the full phrase."""
+    if not a or not b:
+        return 0.0
+    r = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 20:
+        cover = min(1.0, len(short) / (0.6 * len(long_)))
+        r = max(r, fuzz.partial_ratio(short, long_) / 100 * cover)
+    return r
+
+
+def coverage(topic_terms: list[str], blob: str, idf: dict[str, float]) -> float:
+    """Share (idf-weighted) of a letter's topic terms found in the target's title and text, as substrings of
+    the text without spaces: "indicatorbedrijven" is found in "negen indicator bedrijven", "wolf" in
+    "wolfwerende"."""
+    if not topic_terms:
+        return 0.0
+    tot = got = 0.0
+    for w in topic_terms:
+        if len(w) < 4:
+            continue
+        wt = idf.get(w, 4.0)
+        tot += wt
+        if w in blob:
+            got += wt
+    return got / tot if tot else 0.0
+
+
+def _names_score(letter_names: list[str], t: Target) -> float:
+    """How well the names a letter gives fit the motion's submitters (first submitters weigh most)."""
+    if not letter_names:
+        return 0.0
+    tot = 0.0
+    for n in letter_names:
+        best = max((name_sim(n, x) for x in t.names), default=0.0)
+        if best == 0.0:
+            best = 0.6 * max((name_sim(n, x) for x in t.sig_names), default=0.0)
+        tot += best
+    s = tot / len(letter_names)
+    # "van de leden X en Y" against a motion of X alone, or the reverse: slightly weaker
+    if t.names and len(t.names) != len(letter_names):
+        s *= 0.95
+    return s
+
+
+def _topic_terms(text: str) -> list[str]:
+    out = []
+    for w in terms(text):
+        out += [p for p in w.split("-") if len(p) > 2 and p not in STOPWORDS] if "-" in w else [w]
+    return out
+
+
+@dataclass
+class Scored:
+    target: int
+    score: float
+    relation: str
+    evidence: str
+    order: tuple = ()
+    raw: float = 0.0        # before capping to [0,1]: ranks candidates that both reach 1
+
+
+def _relation_for(letter: LetterRec, t: Target, mention: Optional[Mention], explicit_via: Optional[str]) -> str:
+    if mention is not None and mention.declared_done:
+        return "fulfils"
+    if t.id.lower() in {x.lower() for x in letter.fulfilment_points_to}:
+        return "fulfils"
+    rel = mention.relation if mention is not None else None
+    if rel is None:
+        rel = classify_relation(letter.title)
+    if rel is None and letter.has_fulfilment_statement and (mention is not None or explicit_via):
+        rel = "fulfils"
+    lo, to = letter.ord, t.ord
+    if rel == "fulfils" and lo is not None and to is not None and lo < to:
+        rel = "responds"   # a letter cannot carry out what was not asked yet
+    return rel or "mentions"
+
+
+def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic: str, m_terms: list[str],
+                   c: float) -> tuple[float, str]:
+    ns = _names_score(m.submitters, t) if m.submitters else 0.0
+    if m.submitters and ns == 0.0:
+        return 0.0, ""
+    ts = max(topic_sim(m_topic, index.topic_n[i]), topic_sim(m_topic, index.title_n[i])) if m_topic else 0.0
+    cov = coverage(m_terms, index.blob[i], index.idf) if m_terms else 0.0
+    text = max(cov, min(1.0, 2 * c))
+    if m.submitters and m_topic:
+        s = 0.30 * ns + 0.50 * ts + 0.20 * text
+        if ns >= 0.85 and ts >= 0.9:
+            s = max(s, 0.9 + 0.1 * ts)
+        ev = f"submitters {', '.join(m.submitters)} ({ns:.2f}) + topic similarity {ts:.2f}"
+    elif m.submitters:
+        s = 0.45 * ns + 0.45 * text
+        ev = f"submitters {', '.join(m.submitters)} ({ns:.2f}) + text similarity {text:.2f}"
+    else:
+        s = 0.6 * ts + 0.3 * text
+        ev = f"topic similarity {ts:.2f} + text similarity {text:.2f}"
+    # "de gewijzigde motie" names the amended version, "de motie" the original
+    if m.amended is not None and s > 0:
+        s += 0.01 if m.amended == index.amended[i] else -0.01
+    return s, ev
+
+
+def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
+                threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS) -> list[Link]:
+    """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first."""
+    if not len(index):
+        return []
+    lo_ord = letter.ord
+    hi = (lo_ord + SLACK_DAYS) if lo_ord is not None else 10 ** 7
+    lo = (lo_ord - window_days) if lo_ord is not None else 0
+    found: dict[int, Scored] = {}
+
+    def put(i: int, score: float, rel: str, evidence: str, order: tuple = ()) -> None:
+        cur = found.get(i)
+        if cur is None or score > cur.raw:
+            found[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, score)
+
+    # 1. explicit references and the registers
+    mention_by_ref = {m.ref.lower(): m for m in letter.mentions if m.ref}
+    for pos, (rid, via) in enumerate(letter.refs):
+        i = index.by_id.get(rid.lower())
+        if i is None:
+            continue
+        t = index.targets[i]
+        m = mention_by_ref.get(rid.lower())
+        where = {"extref": "explicit reference (extref)", "footnote": "explicit reference in a footnote",
+                 "title": "explicit reference in title"}.get(via, f"explicit reference in {via}")
+        ev = where + (" (declared done)" if m and m.declared_done else "")
+        put(i, 1.0, _relation_for(letter, t, m, via), ev, (0, pos))
+    for pos, (tid, ev) in enumerate(letter.register_targets):
+        i = index.by_id.get(tid.lower())
+        if i is not None:
+            put(i, 0.98, "fulfils", ev, (0, 100 + pos))
+    for pos, z in enumerate(letter.related_zaken):
+        i = index.by_zaak.get(z)
+        if i is not None:
+            t = index.targets[i]
+            put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos))
+
+    # 2. candidates from the blocks: names, dossier, rare terms (all inside the time window)
+    named: dict[int, float] = {}
+    for m in letter.mentions:
+        for n in m.submitters:
+            for i in index.window(index.by_name.get(name_key(n), []), lo, hi):
+                named[i] = named.get(i, 0.0) + 1.0
+    for n in letter.member_names:
+        for i in index.window(index.by_name.get(name_key(n), []), lo, hi):
+            named[i] = named.get(i, 0.0) + 0.5
+    body_terms = terms(letter.title)
+    if letter.text:
+        from collections import Counter
+        cnt = Counter(terms(letter.text[:20000]))
+        body_terms += [w for w, _ in sorted(cnt.items(), key=lambda kv: -kv[1] * index.idf.get(kv[0], 0))[:40]]
+    term_hits: dict[int, float] = {}
+    for w in set(body_terms):
+        p = index.by_term.get(w)
+        if not p or len(p) > index.rare_df:
+            continue
+        wgt = index.idf.get(w, 1.0)
+        for i in index.window(p, lo, hi):
+            term_hits[i] = term_hits.get(i, 0.0) + wgt
+    if letter.dossier:
+        for i in index.window(index.by_dossier.get(letter.dossier, []), lo, hi)[-MAX_BLOCK:]:
+            term_hits[i] = term_hits.get(i, 0.0) + 1.0
+    cand = set(named) | {i for i, _ in sorted(term_hits.items(), key=lambda kv: -kv[1])[:MAX_BLOCK]}
+    commitment_dates = set(letter.dates_named)
+
+    if cand:
+        ids = sorted(cand)
+        qv = index.vector(letter.title + " " + letter.text[:20000])
+        cos = (index.matrix[ids] @ qv.T).toarray().ravel() if qv is not None else [0.0] * len(ids)
+        # what each mention says, prepared once
+        prepared = []
+        title_terms = _topic_terms(letter.title)
+        for m in letter.mentions:
+            m_topic = " ".join(terms(m.topic)) if m.topic else ""
+            m_terms = _topic_terms(m.topic) if m.topic else [w for w in title_terms
+                                                            if w not in {name_key(n) for n in m.submitters}]
+            prepared.append((m, m_topic, m_terms))
+        for i, c in zip(ids, cos):
+            t = index.targets[i]
+            if t.source_doc and t.source_doc == letter.id:
+                continue
+            c = float(c)
+            best, best_ev, best_m, order = 0.0, "", None, (9, 0)
+            for m, m_topic, m_terms in prepared:
+                if m.ref and index.by_id.get(m.ref.lower()) != i:
+                    continue   # the mention names another Kamerstuk
+                if m.submitters and i not in named:
+                    continue
+                s, ev = _score_mention(index, i, t, m, m_topic, m_terms, c)
+                if s > best:
+                    best, best_ev, best_m, order = s, ev, m, (1, m.position)
+            if t.kind == "commitment":
+                ns = max((name_sim(n, x) for n in letter.member_names for x in t.names), default=0.0)
+                same_day = t.date in commitment_dates if t.date else False
+                s = 0.55 * min(1.0, 1.6 * c) + 0.25 * ns + (0.25 if same_day else 0.0)
+                if s > best:
+                    parts = [f"text similarity {c:.2f}"]
+                    if ns:
+                        parts.insert(0, f"member {', '.join(t.names)}")
+                    if same_day:
+                        parts.insert(0, f"debate of {t.date}")
+                    best, best_ev, best_m, order = s, " + ".join(parts), None, (2, 0)
+            plain = 0.85 * min(1.0, 1.3 * c)
+            if plain > best:
+                best, best_ev, best_m, order = plain, f"text similarity {c:.2f}", None, (3, 0)
+            if best <= 0:
+                continue
+            if letter.dossier and t.dossier and letter.dossier == t.dossier:
+                best = min(1.0, best + 0.03)
+                best_ev += " + same dossier"
+            # a small preference for recent targets breaks ties among equals (answers come soon)
+            if lo_ord is not None and t.ord is not None:
+                best -= 0.01 * min(1.0, max(0, lo_ord - t.ord) / 730)
+            rel = _relation_for(letter, t, best_m, None)
+            if best_m is None and best < threshold:
+                rel = "mentions"
+            put(i, best, rel, best_ev, order)
+
+    ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, index.targets[s.target].id))
+    out = []
+    for r, s in enumerate(ranked[:keep], 1):
+        if s.score < MIN_SCORE:
+            break
+        out.append(Link(from_id=letter.id, to_id=index.targets[s.target].id, relation=s.relation,
+                        score=round(s.score, 4), accepted=s.score >= threshold, evidence=s.evidence, rank=r))
+    return out
+
+
+# --------------------------------------------------------------------------- the extract modules (optional)
+
+def _nlp_refs(text: str, footnotes: Optional[dict] = None) -> Optional[list[tuple[str, str, int, int]]]:
+    try:
+        from .nlp.references import find_references  # type: ignore
+    except Exception:
+        return None
+    try:
+        return [(r.id, r.via, r.char_start, r.char_end) for r in find_references(text, footnotes)]
+    except Exception:
+        return None
+
+
+def _nlp_mentions(text: str, footnotes: Optional[dict] = None) -> Optional[list]:
+    try:
+        from .nlp.motions import find_motion_mentions  # type: ignore
+    except Exception:
+        return None
+    try:
+        return list(find_motion_mentions(text, footnotes))
+    except Exception:
+        return None
+
+
+def _nlp_parse_motion(text: str, title: str, mid: str):
+    try:
+        from .nlp.motions import parse_motion_text  # type: ignore
+    except Exception:
+        return None
+    try:
+        return parse_motion_text(text, title, mid)
+    except Exception:
+        return None
+
+
+def _nlp_deadlines(text: str, anchor: Optional[str]) -> Optional[list[tuple[str, str, str, str]]]:
+    """Deadlines of a text as (text, kind, start, end), from kamerstukken.nlp.deadlines when present."""
+    try:
+        from .nlp import deadlines as dl  # type: ignore
+    except Exception:
+        return None
+    fn = getattr(dl, "find_deadlines", None) or getattr(dl, "extract_deadlines", None)
+    if fn is None:
+        return None
+    try:
+        anchor_d = date.fromisoformat(anchor) if anchor else None
+        res = fn(text, anchor_d)
+    except Exception:
+        try:
+            res = fn(text, anchor)
+        except Exception:
+            return None
+    return [(d.text, d.kind, d.start, d.end) for d in res]
+
+
+_FALLBACK_DEADLINE = re.compile(r"\b(v[oó]{2}r|uiterlijk|niet\s+later\s+dan)\s+(\d{1,2})\s+(" + "|".join(_MONTHS) +
+                                r")\s+(\d{4})\b", re.I)
+
+
+def fallback_deadline(text: str) -> Optional[tuple[str, str, str, str]]:
+    """Only "vóór/uiterlijk <day> <month> <year>" (spec/deadlines.md: "vóór" ends the day before)."""
+    m = _FALLBACK_DEADLINE.search(text or "")
+    if not m:
+        return None
+    try:
+        d = date(int(m.group(4)), _MONTHS[m.group(3).lower()], int(m.group(2)))
+    except ValueError:
+        return None
+    end = d - timedelta(days=1) if fold(m.group(1)).startswith("voor") else d
+    return (m.group(0), "by", None, end.isoformat())
+
+
+def deadline_of(text: str, anchor: Optional[str]) -> Optional[tuple[str, str, Optional[str], str]]:
+    found = _nlp_deadlines(text, anchor)
+    if found:
+        found = [d for d in found if d[3]]
+        if found:
+            return min(found, key=lambda d: d[3])
+    return fallback_deadline(text)
+
+
+# --------------------------------------------------------------------------- store edge
+
+def _loads(s: Any, default: Any) -> Any:
+    if s in (None, ""):
+        return default
+    if isinstance(s, (list, dict)):
+        return s
+    try:
+        return json.loads(s)
+    except (TypeError, ValueError):
+        return default
+
+
+def _tables(store) -> set[str]:
+    return set(store.db.table_names())
+
+
+def _deadlines_by_doc(store, doc_ids: Optional[set] = None) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    if "deadlines" not in _tables(store):
+        return out
+    for r in store.db.execute('select doc_id, text, kind, start, "end", char_start, char_end from deadlines '
+                              'where "end" is not null order by doc_id, char_start'):
+        if doc_ids is None or r[0] in doc_ids:
+            out.setdefault(r[0], []).append(r[1:])
+    return out
+
+
+def _pick_deadline(rows: list[tuple], start: int = -1, end: int = -1) -> Optional[tuple]:
+    if start >= 0:
+        rows = [r for r in rows if r[4] is not None and start <= r[4] and (r[5] or 0) <= end + 1]
+    if not rows:
+        return None
+    r = min(rows, key=lambda r: r[3])
+    return (r[0], r[1], r[2], r[3])
+
+
+def motion_row_from_document(doc: dict, existing: Optional[dict] = None,
+                             doc_deadlines: Optional[list[tuple]] = None) -> dict:
+    """A `motions` row from a motion document (a documents row: its own title and text), completing a row
+    known only from a reference (`existing`): what the citing text said stays where the document is silent."""
+    title, text, did = doc.get("title") or "", doc.get("text") or "", doc["id"]
+    rec = _nlp_parse_motion(text, title, did)
+    if rec is not None and (rec.submitters or rec.dicta):
+        subs, cons, dicta = list(rec.submitters), list(rec.considerations), list(rec.dicta)
+        tnames = names_from_title(title)
+        subs = tnames + [s for s in subs if all(name_key(s) != name_key(x) for x in tnames)]
+    else:
+        subs = names_from_title(title)
+        for n in names_from_signature(text):
+            if all(name_key(n) != name_key(x) for x in subs):
+                subs.append(n)
+        cons, dicta = [], dicta_from_text(text)
+    row = {
+        "id": did, "doc_id": did, "title": title, "date": doc.get("date"),
+        "dossier": doc.get("dossier") or dossier_of_id(did), "submitters": json.dumps(subs, ensure_ascii=False),
+        "considerations": json.dumps(cons, ensure_ascii=False), "dicta": json.dumps(dicta, ensure_ascii=False),
+        "known_from": "document",
+    }
+    dl = _pick_deadline(doc_deadlines or [])
+    if dl is None and rec is not None and getattr(rec, "deadlines", None):
+        ds = [d for d in rec.deadlines if d.end]
+        if ds:
+            d = min(ds, key=lambda d: d.end)
+            dl = (d.text, d.kind, d.start, d.end)
+    if dl is None and dicta:
+        dl = deadline_of(" ".join(dicta), doc.get("date"))
+    if dl:
+        row.update(deadline_text=dl[0], deadline_kind=dl[1], deadline_start=dl[2], deadline_end=dl[3])
+    meta = _loads(doc.get("meta"), {})
+    for k_row, keys in (("kabinetsappreciatie", ("kabinetsappreciatie",)), ("zaak_nummer", ("zaak_nummer",)),
+                        ("besluit", ("besluit",)), ("tk_process_finished", ("api_afgedaan", "afgedaan"))):
+        for k in keys:
+            if meta.get(k) not in (None, ""):
+                row[k_row] = int(bool(meta[k])) if k_row == "tk_process_finished" else meta[k]
+                break
+    if existing:
+        for k, v in existing.items():
+            if k == "updated_at":
+                continue
+            if row.get(k) in (None, "", "[]") and v not in (None, "", "[]"):
+                row[k] = v   # keep what the citing text said when the document says nothing
+        row["known_from"] = "document"
+    return row
+
+
+_MOTION_COLS = ("id", "doc_id", "title", "date", "dossier", "submitters", "considerations", "dicta", "deadline_text",
+                "deadline_kind", "deadline_start", "deadline_end", "kabinetsappreciatie", "tk_process_finished",
+                "besluit", "zaak_nummer", "known_from")
+
+
+def _changed(cur: Optional[dict], row: dict) -> bool:
+    return cur is None or any(cur.get(k) != v for k, v in row.items() if k != "updated_at")
+
+
+def sync_motions(store) -> dict:
+    """Complete the `motions` table: a row for each motion document, a row for each motion known only from
+    a reference (motion_mentions.ref). The same id is completed, never doubled. Writes only what changed."""
+    from .store import now_iso
+    existing = {r["id"]: r for r in store.db.query("select * from motions")}
+    now = now_iso()
+    rows = []
+    docs = [r for r in store.db.query("select id, title, text, date, dossier, meta, updated_at from documents "
+                                      "where kind = 'motion'")
+            if not (existing.get(r["id"], {}).get("known_from") == "document"
+                    and (existing[r["id"]].get("updated_at") or "") >= (r.get("updated_at") or ""))]
+    dls = _deadlines_by_doc(store, {d["id"] for d in docs}) if docs else {}
+    for d in docs:
+        cur = existing.get(d["id"])
+        row = motion_row_from_document(d, cur, dls.get(d["id"]))
+        if _changed(cur, row):
+            rows.append({**{k: None for k in _MOTION_COLS}, **(cur or {}), **row, "updated_at": now})
+        existing[d["id"]] = row
+    n_doc = len(rows)
+    if "motion_mentions" in _tables(store):
+        q = ("select mm.doc_id, mm.ref, mm.submitters, mm.request, mm.char_start, mm.char_end, mm.text, "
+             "d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
+             "where mm.ref is not null and mm.ref != '' order by d.date, mm.doc_id, mm.idx")
+        refs = list(store.db.execute(q))
+        dls = _deadlines_by_doc(store, {r[0] for r in refs if r[1] not in existing}) if refs else {}
+        for doc_id, ref, subs, request, cs, ce, text, ddate in refs:
+            if ref in existing:
+                continue
+            row = _reference_motion_row(ref, _loads(subs, []), request, cs if cs is not None else -1,
+                                        ce if ce is not None else -1, text, ddate, dls.get(doc_id, []))
+            rows.append({**{k: None for k in _MOTION_COLS}, **row, "updated_at": now})
+            existing[ref] = row
+    if rows:
+        with store.transaction():
+            store.db["motions"].upsert_all(rows, pk="id", alter=True)
+    return {"motions_from_documents": n_doc, "motions_from_references": len(rows) - n_doc}
+
+
+def _reference_motion_row(ref, subs, request, cs, ce, text, anchor, doc_deadlines) -> dict:
+    row = {"id": ref, "doc_id": None, "title": text or "", "date": None, "dossier": dossier_of_id(ref),
+           "submitters": json.dumps(list(subs or []), ensure_ascii=False), "considerations": "[]",
+           "dicta": json.dumps([request] if request else [], ensure_ascii=False),
+           "known_from": "reference"}
+    dl = deadline_of(request, anchor) if request else None
+    if dl is None and cs >= 0 and request:
+        dl = _pick_deadline(doc_deadlines, cs, ce + len(request) + 200)
+    if dl:
+        row.update(deadline_text=dl[0], deadline_kind=dl[1], deadline_start=dl[2], deadline_end=dl[3])
+    return row
+
+
+def targets_from_store(store) -> list[Target]:
+    out = []
+    for r in store.db.query("select * from motions"):
+        subs = _loads(r.get("submitters"), [])
+        title = r.get("title") or ""
+        tnames = names_from_title(title) or subs[:2]
+        sig = [s for s in subs if all(name_key(s) != name_key(x) for x in tnames)]
+        dicta = _loads(r.get("dicta"), [])
+        cons = _loads(r.get("considerations"), [])
+        out.append(Target(id=r["id"], kind="motion", title=title, text=" ".join(cons + dicta), date=r.get("date"),
+                          dossier=r.get("dossier"), names=tnames, sig_names=sig,
+                          topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
+                          zaak_nummer=r.get("zaak_nummer")))
+    if "commitments" in _tables(store):
+        docs_dossier = {}
+        for r in store.db.query("select c.*, d.dossier as doc_dossier, d.date as doc_date from commitments c "
+                                "left join documents d on d.id = c.doc_id"):
+            member = r.get("member") or ""
+            names = split_names(re.sub(r"^(?:het\s+lid|de\s+leden|lid)\s+", "", member)) if member else []
+            names = [re.sub(r"\s*\(.*$", "", n) for n in names]
+            out.append(Target(id=r["id"], kind="commitment", title=r.get("topic") or "", text=r.get("text") or "",
+                              date=r.get("date") or r.get("doc_date"), dossier=r.get("doc_dossier"),
+                              ministry=r.get("ministry"), names=names, topic=r.get("topic") or "",
+                              source_doc=r.get("doc_id")))
+    return out
+
+
+def _letter_fingerprint(rec: LetterRec, updated_at: str) -> str:
+    h = hashlib.sha256()
+    h.update(LINKER_VERSION.encode())
+    h.update((updated_at or "").encode())
+    h.update(json.dumps([rec.refs, [m.__dict__ for m in rec.mentions], rec.register_targets, rec.related_zaken,
+                         rec.has_fulfilment_statement, rec.fulfilment_points_to], sort_keys=True,
+                        default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def _target_fingerprint(t: Target) -> str:
+    return hashlib.sha256(json.dumps(t.__dict__, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
+    """A `LetterRec` from a documents row and what the extract stage stored about it (or, when it stored
+    nothing, what the extract modules — or this module's fallbacks — find in the title and text)."""
+    did, title, text = row["id"], row.get("title") or "", row.get("text") or ""
+    refs = [(r, via) for r, via in extra.get("refs", {}).get(did, [])]
+    mentions: list[Mention] = []
+    stored_mentions = extra.get("mentions", {}).get(did)
+    title_mentions = mentions_in_title(title)
+    footnotes = extra.get("footnotes", {}).get(did) or {}
+    if stored_mentions is None and text:
+        found = _nlp_mentions(text, footnotes)
+        if found is not None:
+            stored_mentions = [{"ref": m.ref, "submitters": list(m.submitters), "declared_done": m.declared_done,
+                                "request": m.request, "text": m.text, "char_start": m.char_start,
+                                "char_end": m.char_end} for m in found]
+    if not refs:
+        # no rows from the extract stage: read the title (and text) ourselves
+        got = _nlp_refs(title) if title else None
+        if got is None:
+            got = [(i, "title", s, e) for i, s, e in fallback_references(title)]
+        refs += [(i, "title") for i, _via, _s, _e in got]
+        if text and did not in extra.get("has_extraction", set()):
+            got = _nlp_refs(text, footnotes)
+            if got is None:
+                got = [(i, "text", s, e) for i, s, e in fallback_references(text)]
+                for mark, ftext in footnotes.items():
+                    got += [(i, "footnote", s, e) for i, s, e in fallback_references(ftext)]
+            refs += [(i, via) for i, via, _s, _e in got]
+    for m in title_mentions:
+        mentions.append(m)
+    for j, sm in enumerate(stored_mentions or []):
+        seg = sm.get("text") or ""
+        cs = sm.get("char_start") if sm.get("char_start") is not None else -1
+        around = text[max(0, cs - 200): cs + 400] if cs >= 0 else seg
+        rel = classify_relation(around) if around else None
+        declared = bool(sm.get("declared_done"))
+        if not declared and cs >= 0 and _DECLARED_DONE.search(text[cs: cs + 700]):
+            declared = True
+        mentions.append(Mention(text=seg, ref=sm.get("ref"), submitters=list(sm.get("submitters") or []),
+                                topic=topic_of_motion_title(seg) if re.search(r"\bover\b", seg) else "",
+                                declared_done=declared, request=sm.get("request"), relation=rel,
+                                position=len(title_mentions) + j))
+        if sm.get("ref") and all(sm["ref"].lower() != r.lower() for r, _ in refs):
+            refs.append((sm["ref"], "text"))
+    # a motion mention with a ref is the same motion as the ref: one mention, not two
+    seen = set()
+    refs = [(r, v) for r, v in refs if not (r.lower() in seen or seen.add(r.lower()))]
+    meta = _loads(row.get("meta"), {})
+    related = meta.get("gerelateerd_naar") or meta.get("zaak_gerelateerd_naar") or []
+    if isinstance(related, str):
+        related = [related]
+    stm = extra.get("statements", {}).get(did, [])
+    members = []
+    for m in _MEMBER.finditer(title + "\n" + text[:5000]):
+        members += split_names(m.group("names"))
+    return LetterRec(
+        id=did, title=title, text=text, date=row.get("date"), dossier=row.get("dossier"), ministry=row.get("ministry"),
+        refs=refs, mentions=mentions, register_targets=extra.get("register", {}).get(did, []),
+        related_zaken=list(related), has_fulfilment_statement=any(s[0] == "fulfilment" for s in stm),
+        fulfilment_points_to=[p for s in stm if s[0] == "fulfilment" for p in s[1]],
+        member_names=members[:6], dates_named=dates_in(title))
+
+
+def _extraction_maps(store) -> dict:
+    tables = _tables(store)
+    extra: dict[str, Any] = {"refs": {}, "mentions": {}, "statements": {}, "register": {}, "footnotes": {},
+                             "has_extraction": set()}
+    if "references" in tables:
+        for doc_id, ref_id, via in store.db.execute('select doc_id, ref_id, via from "references" order by doc_id, idx'):
+            if ref_id:
+                extra["refs"].setdefault(doc_id, []).append((ref_id, via or "text"))
+                extra["has_extraction"].add(doc_id)
+    if "motion_mentions" in tables:
+        for r in store.db.query("select * from motion_mentions order by doc_id, idx"):
+            extra["mentions"].setdefault(r["doc_id"], []).append(
+                {"ref": r.get("ref"), "submitters": _loads(r.get("submitters"), []),
+                 "declared_done": bool(r.get("declared_done")), "request": r.get("request"), "text": r.get("text"),
+                 "char_start": r.get("char_start"), "char_end": r.get("char_end")})
+            extra["has_extraction"].add(r["doc_id"])
+    if "statements" in tables:
+        for doc_id, typ, pts in store.db.execute("select doc_id, type, points_to from statements"):
+            extra["statements"].setdefault(doc_id, []).append((typ, _loads(pts, [])))
+            extra["has_extraction"].add(doc_id)
+    if "footnotes" in tables:
+        for doc_id, mark, text in store.db.execute("select doc_id, mark, text from footnotes"):
+            extra["footnotes"].setdefault(doc_id, {})[mark] = text
+    if "register_entries" in tables and "commitments" in tables:
+        by_reg = {}
+        for cid, reg in store.db.execute("select id, register_id from commitments where register_id is not null"):
+            by_reg.setdefault(reg, []).append(cid)
+        for r in store.db.query("select id, register, status, fulfilling_letters from register_entries "
+                                "where fulfilling_letters is not null and fulfilling_letters != ''"):
+            letters = _loads(r["fulfilling_letters"], None)
+            if letters is None:
+                letters = [x.strip() for x in str(r["fulfilling_letters"]).split(",") if x.strip()]
+            for lid in letters:
+                lid = lid.get("id") if isinstance(lid, dict) else lid
+                for cid in by_reg.get(r["id"], [r["id"]]):
+                    extra["register"].setdefault(str(lid), []).append(
+                        (cid, f"{r.get('register') or 'register'}: fulfilled by this letter (KamerbriefNakoming)"))
+    return extra
+
+
+def _ensure_state_table(store) -> None:
+    if "link_state" not in _tables(store):
+        store.db["link_state"].create({"id": str, "kind": str, "fingerprint": str, "updated_at": str},
+                                      pk=("kind", "id"), if_not_exists=True)
+
+
+def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[int, int], None]] = None,
+               kinds: tuple[str, ...] = ("letter",), keep: int = KEEP, threshold: float = ACCEPT_THRESHOLD) -> dict:
+    """Link every follow-up document in the store; write table `links`. Idempotent: re-running with nothing
+    new writes nothing. Incremental: only letters that are new or changed, and letters that share a blocking
+    key with a new or changed motion/commitment, are (re)linked. `incremental=False` relinks all."""
+    from .store import now_iso
+    stats: dict[str, Any] = sync_motions(store)
+    _ensure_state_table(store)
+    targets = targets_from_store(store)
+    extra = _extraction_maps(store)
+    state = {(k, i): f for k, i, f in store.db.execute("select kind, id, fingerprint from link_state")}
+    qk = ",".join("?" * len(kinds))
+    letter_rows = list(store.db.query(f"select id, title, text, date, dossier, ministry, meta, updated_at from documents "
+                                      f"where kind in ({qk}) order by id", list(kinds)))
+    letters = [(letter_from_store(store, r, extra), r.get("updated_at") or "") for r in letter_rows]
+    target_fp = {t.id: _target_fingerprint(t) for t in targets}
+    letter_fp = {rec.id: _letter_fingerprint(rec, upd) for rec, upd in letters}
+    changed_targets = [t for t in targets if state.get(("target", t.id)) != target_fp[t.id]]
+    gone_targets = {i for (k, i) in state if k == "target"} - set(target_fp)
+    if not incremental:
+        todo = {rec.id for rec, _ in letters}
+    else:
+        todo = {rec.id for rec, _ in letters if state.get(("letter", rec.id)) != letter_fp[rec.id]}
+    index = None
+    if changed_targets or gone_targets or todo:
+        index = build_index(targets)
+    if incremental and (changed_targets or gone_targets) and index is not None:
+        keys: set[str] = set()
+        for t in changed_targets:
+            keys |= index.keys_of(t)
+        keys |= {"id:" + g.lower() for g in gone_targets}
+        min_ord = min((t.ord for t in changed_targets if t.ord), default=0)
+        linked_to_gone = {r[0] for g in gone_targets for r in
+                          store.db.execute("select from_id from links where to_id = ?", [g])}
+        for rec, _ in letters:
+            if rec.id in todo:
+                continue
+            if rec.id in linked_to_gone or ((rec.ord or 10 ** 7) + SLACK_DAYS >= min_ord and letter_keys(rec) & keys):
+                todo.add(rec.id)
+            elif rec.dossier and any(t.dossier == rec.dossier for t in changed_targets):
+                todo.add(rec.id)
+    n_links = n_written = 0
+    done = 0
+    total = len(todo)
+    now = now_iso()
+    batch: list[tuple[str, list[Link]]] = []
+
+    def flush() -> None:
+        nonlocal n_written
+        with store.transaction():
+            for lid, links in batch:
+                old = {r["to_id"]: r for r in store.db.query("select * from links where from_id = ?", [lid])}
+                new = {l.to_id: l for l in links}
+                for to_id in set(old) - set(new):
+                    store.db.execute("delete from links where from_id = ? and to_id = ?", [lid, to_id])
+                    n_written += 1
+                rows = []
+                for l in links:
+                    row = {"from_id": l.from_id, "to_id": l.to_id, "relation": l.relation, "score": l.score,
+                           "accepted": int(l.accepted), "evidence": l.evidence, "rank": l.rank}
+                    o = old.get(l.to_id)
+                    if o and all(o.get(k) == v for k, v in row.items()):
+                        continue
+                    rows.append({**row, "updated_at": now})
+                if rows:
+                    store.db["links"].upsert_all(rows, pk=("from_id", "to_id"))
+                    n_written += len(rows)
+                store.db["link_state"].upsert({"kind": "letter", "id": lid, "fingerprint": letter_fp[lid],
+                                               "updated_at": now}, pk=("kind", "id"))
+        batch.clear()
+
+    for rec, _ in letters:
+        if rec.id not in todo:
+            continue
+        links = link_letter(index, rec, keep=keep, threshold=threshold)
+        n_links += len(links)
+        batch.append((rec.id, links))
+        done += 1
+        if len(batch) >= 500:
+            flush()
+        if progress:
+            progress(done, total)
+    flush()
+    with store.transaction():
+        for t in changed_targets:
+            store.db["link_state"].upsert({"kind": "target", "id": t.id, "fingerprint": target_fp[t.id],
+                                           "updated_at": now}, pk=("kind", "id"))
+        for g in gone_targets:
+            store.db.execute("delete from link_state where kind = 'target' and id = ?", [g])
+    stats.update({"letters": len(letters), "targets": len(targets), "relinked": total, "links": n_links,
+                  "rows_written": n_written,
+                  "accepted": store.db.execute("select count(*) from links where accepted = 1").fetchone()[0]})
+    return stats
+
+
+def export_links(store, k: int = 10) -> Iterator[dict]:
+    """One line per linked-from document, spec/extract-io.md §2:
+    {"from": ID, "candidates": [{"to", "score", "accepted", "relation", "evidence"}, ...]} best first."""
+    cur_from, cands = None, []
+    for r in store.db.query("select from_id, to_id, score, accepted, relation, evidence, rank from links "
+                            "order by from_id, rank, score desc, to_id"):
+        if r["from_id"] != cur_from:
+            if cur_from is not None:
+                yield {"from": cur_from, "candidates": cands[:k]}
+            cur_from, cands = r["from_id"], []
+        cands.append({"to": r["to_id"], "score": r["score"], "accepted": bool(r["accepted"]),
+                      "relation": r["relation"], "evidence": r["evidence"]})
+    if cur_from is not None:
+        yield {"from": cur_from, "candidates": cands[:k]}
