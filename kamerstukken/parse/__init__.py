@@ -13,7 +13,7 @@ import re
 from typing import Optional
 
 from ..models import Document
-from .common import ParseError, build_document, check_not_binary, decode
+from .common import ParseError, build_document, decode
 
 FORMATS = ("kst-xml", "ob-html", "pdf", "pdf-text", "markdown", "news", "text")
 
@@ -64,7 +64,8 @@ def parse(data: bytes, origin: str, fmt: Optional[str] = None) -> Document:
     if not isinstance(data, (bytes, bytearray)):
         raise ParseError(f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
-    check_not_binary(data)
+    if not data.strip():
+        raise ParseError("empty input (no bytes or only whitespace)")
     fmt = fmt or detect_format(data, origin)
     if fmt not in FORMATS:
         raise ParseError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

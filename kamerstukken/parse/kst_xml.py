@@ -124,7 +124,7 @@ def parse_bytes(data: bytes) -> Parsed:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"malformed XML: {exc.msg} (line {exc.lineno})") from None
+        raise ParseError(f"malformed XML: {exc.msg}") from None
     except ValueError as exc:
         raise ParseError(f"malformed XML: {exc}") from None
     tag = root.tag if isinstance(root.tag, str) else ""

@@ -162,7 +162,7 @@ def parse_bytes(data: bytes, text: str) -> Parsed:
         kind = "heading" if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") else \
             "list" if el.tag in ("li", "dt", "dd") else "quote" if el.tag == "blockquote" else "para"
         if " ondertekening " in _cls(el):
-            t = "\n".join(one_line(s.text_content()) for s in el if isinstance(s.tag, str)) or t
+            t = "\n".join(x for x in (one_line(s.text_content()) for s in el if isinstance(s.tag, str)) if x) or t
         blocks.append(Block(t, kind))
     if not blocks:
         raise ParseError("HTML page without text paragraphs")

@@ -73,6 +73,18 @@ def split_pages_and_footnotes(text: str) -> tuple[list[str], dict[str, str], lis
     def is_page_start(s: str) -> bool:
         return s.startswith(PAGE_BREAK) or (s[:1].isspace() and s.strip() != "")
 
+    ff_pages = any(l.startswith(PAGE_BREAK) for l in lines)
+
+    def _near_page_end(k: int) -> bool:
+        """Extractors that drop blank lines (pypdf): a footnote block runs from its first line to the page
+        end, which must come within a few lines."""
+        if not ff_pages:
+            return False
+        for j in range(k + 1, min(n, k + 14)):
+            if lines[j].startswith(PAGE_BREAK):
+                return True
+        return n - k <= 14
+
     while i < n:
         line = lines[i]
         if line.startswith(PAGE_BREAK):
@@ -82,7 +94,9 @@ def split_pages_and_footnotes(text: str) -> tuple[list[str], dict[str, str], lis
             dropped.append(stripped)
             i += 1
             continue
-        m = _FN_LINE_RE.match(stripped) if (not body or body[-1] == "" or i == 0) else None
+        m = _FN_LINE_RE.match(stripped)
+        if m and not (not body or body[-1] == "" or i == 0 or _near_page_end(i)):
+            m = None
         if m and int(m.group(1)) == expected and _glued_before(body, m.group(1)):
             # a footnote region: runs to the next page start (or the end)
             cur_mark, cur_lines = m.group(1), [m.group(2)]
