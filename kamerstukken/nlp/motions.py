@@ -63,7 +63,7 @@ _TOKEN = rf"(?!(?:{_STOP})(?![{_LOW}{_UP}'’-]))[{_UP}][{_LOW}{_UP}]*(?:['’][
 _SURNAME = rf"(?:{_TV_CAP}\s+|{_TV}\s+)?{_TOKEN}(?:-(?:{_TV}\s+)?{_TOKEN})*"
 _NAME = (rf"(?:(?:[{_UP}]\.\s?){{1,3}}\s*(?:{_TV}\s+)?{_TOKEN}(?:-(?:{_TV}\s+)?{_TOKEN})*"
          rf"|{_TOKEN}\s+{_TV}\s+{_TOKEN}(?:-{_TOKEN})*"
-         rf"|{_TOKEN}[ \t]+{_TOKEN}(?:-{_TOKEN})*(?![\w])"
+         rf"|{_TOKEN}[ \t]+{_TOKEN}(?:-{_TOKEN})*(?![^\W\d_]|-)"
          rf"|{_SURNAME})")
 _PARTY = rf"(?:\s*\((?:[{_UP}0-9][\w\-/&+]{{0,24}})(?:\s[{_UP}][\w\-]*){{0,2}}\))"
 _CS = r"(?:\s*,?\s*(?:c\.s\.?|e\.a\.?|cs\b|c\.\s?s\.)|\s*\((?:c\.s\.|e\.a\.)\))"
@@ -83,7 +83,7 @@ _ADJ_WORDS = ("eerste", "tweede", "derde", "vierde", "vijfde", "laatste", "laats
               "aangehaalde", "betreffende", "desbetreffende", "aangenomen", "gewijzigde", "nader gewijzigde",
               "aangehouden", "ingediende", "eerder ingediende", "eerdere", "vorige", "bewuste", "oorspronkelijke",
               "onderhavige", "bedoelde", "hierboven bedoelde", "voornoemde", "recente", "recent aangenomen",
-              "eerder aangenomen", "breed aangenomen", "unaniem aangenomen", "zogenoemde", "zogenaamde")
+              "eerder aangenomen", "breed aangenomen", "volgende", "andere", "unaniem aangenomen", "zogenoemde", "zogenaamde")
 _ADJ = ("(?P<adj>(?:(?:" + "|".join(sorted((w.replace(" ", r"\s+") for w in set(_ADJ_WORDS)), key=len, reverse=True))
         + r"|(?<=[Dd]e\s)(?:nieuw|recent|oud|vorig|eerder|ander|zelfd|bekend|belangrijk|aangepast|zogeheten)e)\s+){1,3})")
 _MOTIE = (r"(?P<motie>(?<![\w-])[Mm]otie(?![\w])(?!-(?!(?:van|de|den|der|ter|ten|te|in\s+'t)\s+[" + _UP + r"])["
@@ -110,6 +110,8 @@ _PREFILTER = re.compile(r"[Mm]otie(?![\w])")
 # "de heer Alkaya heeft een motie ingediend", "namelijk die op stuk nr. 307 van de heren Veldman en Paternotte"
 _AFTER_SUB_RE = re.compile(rf"\s*,?\s*(?:verzoekt|vraagt|roept|wil|wilde|stelt|verzocht|vroeg)\s+{_INTRO}\s+"
                            rf"(?P<names>{_NAMES})")
+_BY_RE = re.compile(rf"\s*,?\s+(?:die\s+)?(?:is|werd|wordt|was)\s+(?:mede\s+)?(?:voorgesteld|ingediend|ondertekend)\s+"
+                    rf"door\s+{_INTRO}\s+(?P<names>{_NAMES})")
 _LATER_VAN_RE = re.compile(rf"\bstuk\s*nr\.?\s*\d+\s*,?\s+van\s+{_INTRO}\s+(?P<names>{_NAMES})")
 _BEFORE_SUB_RE = re.compile(rf"(?:{_INTRO})\s+(?P<names>{_NAMES}){_PARTY}?\s+(?:heeft|hebben|had|hadden|dient|"
                             rf"dienen|diende|dienden)\s+(?:\w+\s+){{0,3}}$")
@@ -173,11 +175,7 @@ def split_submitters(names: str, joined_by_hyphen: bool = False) -> list[str]:
         p = _clean_name(p)
         if not p:
             continue
-        two = re.fullmatch(rf"({_TOKEN})\s+({_TOKEN}(?:-{_TOKEN})*)", p)
-        if two and not re.match(_TV_CAP + r"\s", p) and p.lower() not in members:
-            # "Daniëlle Jansen" is a known member; "Ellemeet Zoals" is a surname and the next sentence
-            p = two.group(1)
-        if joined_by_hyphen and "-" in p and p.lower() not in members:
+        if joined_by_hyphen and len(parts) == 1 and "-" in p and p.lower() not in members:
             pieces = p.split("-")
             if all(re.match(rf"(?:{_TV_CAP}\s+)?[{_UP}]", x) for x in pieces[1:]):
                 out.extend(x.strip() for x in pieces if x.strip())
@@ -250,6 +248,10 @@ def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) 
         if kind == "bare" and not det and not adj:
             if not _BARE_OK_BEFORE.search(text[max(ss, start - 40):start]):
                 continue
+        if not subs:
+            v = _BY_RE.match(text, end, se)
+            if v:
+                subs = split_submitters(v.group("names"))
         if kind == "stuk" and not subs:
             a = _AFTER_SUB_RE.match(text, end, se)
             if a:
@@ -322,7 +324,8 @@ def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) 
                 r = cands[-1]
                 if r["ref"] is None:
                     r["ref"] = fids[0]
-        for fid in unplaced:
+        # a footnote whose mark cannot be found only goes to a mention when the text is a single sentence
+        for fid in (unplaced if len(sents) <= 2 and len(text) < 1500 else []):
             free = [r for r in raw if r["ref"] is None]
             named = [r for r in free if r["subs"] or r["kind"] in ("num", "stuk")]
             target = named[0] if named else (free[0] if len(raw) == 1 and free else None)
