@@ -1,0 +1,453 @@
+"""Eerste Kamer: the toezeggingen register (T-numbers) and the "uitvoeringsstatus" of motions.
+
+There is no recorded copy of these pages to test against, so the parser follows the page structure as it is
+documented by stored copies of eerstekamer.nl toezegging pages (detail and "rappel" lists):
+
+    Toezegging <titel> (T01970)              heading, one per toezegging (a rappel page lists many)
+    <the promise itself, one paragraph>
+    Kerngegevens                             label / value rows: Nummer, Status, Datum toezegging, Deadline,
+                                             (Huidige|Voormalige) Verantwoordelijke(n), Kamerleden, Commissie,
+                                             Soort activiteit, Categorie, Onderwerpen, Kamerstukken "… (33.344)"
+    Uit de stukken                           "<source>:" lines, each followed by the quoted passage(s)
+    Brondocumenten / Historie
+
+Label/value rows are read from tables (th/td or td/td), definition lists (dt/dd) and "Label value" lines, so
+the same parser reads the layout variants. Everything is read into plain records first (no I/O), then stored:
+register_entries (register 'ek') + commitments (source 'ek_register'); motions get `uitvoeringsstatus`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Optional
+from urllib.parse import urljoin, urlparse
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ..store import Store
+from .http import FetchError, HttpClient, NotFound, base_url
+from .odata import merge_upsert
+
+ProgressFn = Callable[[str, int, Optional[int]], None]
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+     "november", "december"])}
+
+T_HEADING = re.compile(r"^\s*Toezegging\s+(?P<title>.*?)\s*\((?P<nr>T\d{4,6})\)\s*$", re.S)
+T_NUMBER = re.compile(r"\bT\d{5}\b")
+LABELS = {
+    "nummer": "nummer", "status": "status", "datum toezegging": "datum", "deadline": "deadline",
+    "verantwoordelijke(n)": "responsible", "verantwoordelijke": "responsible",
+    "huidige verantwoordelijke(n)": "responsible", "voormalige verantwoordelijke(n)": "former_responsible",
+    "kamerleden": "members", "commissie": "committee", "soort activiteit": "activity", "categorie": "category",
+    "onderwerpen": "topics", "kamerstukken": "kamerstukken",
+}
+_LABEL_LINE = re.compile(r"^(?P<label>" + "|".join(sorted((re.escape(k) for k in LABELS), key=len, reverse=True))
+                         + r")\s*[:|]?\s+(?P<value>.+)$", re.I | re.S)
+_DOSSIER = re.compile(r"\((\d{2}\.?\d{3}(?:[- ](?:[A-Z]{1,4}|\(R\d+\)))?)\)")
+
+
+def nl_date(text: Optional[str]) -> Optional[str]:
+    """'27 mei 2014' / '1-7-2025' / '2025-07-01' -> ISO."""
+    if not text:
+        return None
+    t = text.strip().lower()
+    m = re.search(r"(\d{1,2})\s+([a-z]+)\s+(\d{4})", t)
+    if m and m.group(2) in MONTHS:
+        return f"{int(m.group(3)):04d}-{MONTHS[m.group(2)]:02d}-{int(m.group(1)):02d}"
+    m = re.search(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})\b", t)
+    if m:
+        y = int(m.group(3))
+        y = y + 2000 if y < 100 else y
+        return f"{y:04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
+    return m.group(0) if m else None
+
+
+def _text(el) -> str:
+    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\s*\n\s*", "\n", el.get_text("\n"))).strip()
+
+
+def _one_line(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+BLOCK = {"p", "li", "blockquote", "pre"}
+HEAD = {"h1", "h2", "h3", "h4", "h5", "h6"}
+SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "button"}
+
+
+def linearize(node) -> list[tuple]:
+    """The page as a flat sequence: ('h', text) | ('kv', label, value) | ('p', text) | ('a', text, href)."""
+    out: list[tuple] = []
+
+    def links(el):
+        for a in el.find_all("a", href=True):
+            out.append(("a", _one_line(a.get_text(" ")), a["href"]))
+
+    def walk(n):
+        for child in n.children:
+            if isinstance(child, NavigableString):
+                t = _one_line(str(child))
+                if t and not isinstance(child, type(None)) and child.parent is not None \
+                        and child.parent.name not in SKIP:
+                    out.append(("p", t))
+                continue
+            if not isinstance(child, Tag) or child.name in SKIP:
+                continue
+            name = child.name
+            if name in HEAD:
+                out.append(("h", _one_line(child.get_text(" "))))
+            elif name == "tr":
+                cells = child.find_all(["th", "td"], recursive=False)
+                if len(cells) == 2:
+                    out.append(("kv", _one_line(cells[0].get_text(" ")), _text(cells[1])))
+                    links(cells[1])
+                elif cells:
+                    out.append(("p", " ".join(_one_line(c.get_text(" ")) for c in cells)))
+            elif name == "dl":
+                label = None
+                for c in child.find_all(["dt", "dd"]):
+                    if c.name == "dt":
+                        label = _one_line(c.get_text(" "))
+                    elif label is not None:
+                        out.append(("kv", label, _text(c)))
+                        links(c)
+            elif name in BLOCK:
+                t = _text(child)
+                if t:
+                    out.append(("p", t))
+                links(child)
+            elif name == "a" and child.get("href"):
+                out.append(("a", _one_line(child.get_text(" ")), child["href"]))
+            elif name == "br":
+                continue
+            else:
+                walk(child)
+
+    walk(node)
+    return out
+
+
+@dataclass
+class EkToezegging:
+    nummer: str
+    title: str = ""
+    text: str = ""
+    status: Optional[str] = None
+    date: Optional[str] = None
+    deadline: Optional[str] = None
+    responsible: Optional[str] = None
+    former_responsible: Optional[str] = None
+    members: Optional[str] = None
+    committee: Optional[str] = None
+    activity: Optional[str] = None
+    category: Optional[str] = None
+    topics: Optional[str] = None
+    kamerstukken: list[str] = field(default_factory=list)      # dossier numbers, e.g. "33344"
+    kamerstukken_text: Optional[str] = None
+    quotes: list[dict] = field(default_factory=list)           # {"source": ..., "text": ...}
+    documents: list[dict] = field(default_factory=list)        # Brondocumenten links {"text", "url"}
+    url: Optional[str] = None
+
+
+def _dossiers(value: str) -> list[str]:
+    out = []
+    for m in _DOSSIER.finditer(value or ""):
+        d = m.group(1).replace(".", "").replace(" ", "-")
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def parse_toezeggingen(html: bytes | str, url: str = "") -> list[EkToezegging]:
+    """All toezeggingen on a page (a detail page has one, a rappel list many)."""
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.find("main") or soup.body or soup
+    items = linearize(root)
+    found: list[EkToezegging] = []
+    cur: Optional[EkToezegging] = None
+    section = ""
+    desc: list[str] = []
+
+    def close():
+        nonlocal desc
+        if cur is not None:
+            if desc and not cur.text:
+                cur.text = "\n".join(desc).strip()
+            found.append(cur)
+        desc = []
+
+    for it in items:
+        kind = it[0]
+        if kind == "h":
+            m = T_HEADING.match(it[1])
+            if m:
+                close()
+                cur = EkToezegging(nummer=m.group("nr"), title=_one_line(m.group("title")), url=url or None)
+                section = "desc"
+                continue
+            low = it[1].strip().lower()
+            section = ("kerngegevens" if low.startswith("kerngegevens") else
+                       "quotes" if low.startswith("uit de stukken") else
+                       "docs" if low.startswith("brondocument") else
+                       "history" if low.startswith("historie") else "other")
+            continue
+        if cur is None:
+            continue
+        if kind == "kv":
+            _set_field(cur, it[1], it[2])
+            continue
+        if kind == "a":
+            if section == "docs" and it[2]:
+                cur.documents.append({"text": it[1], "url": urljoin(url, it[2]) if url else it[2]})
+            continue
+        text = it[1]
+        if section == "desc":
+            if text.lower().startswith("kerngegevens"):
+                section = "kerngegevens"
+                continue
+            desc.append(text)
+        elif section == "kerngegevens":
+            m = _LABEL_LINE.match(text)
+            if m:
+                _set_field(cur, m.group("label"), m.group("value"))
+            elif text.lower().startswith("uit de stukken"):
+                section = "quotes"
+        elif section == "quotes":
+            if text.rstrip().endswith(":") and len(text) < 300:
+                cur.quotes.append({"source": text.rstrip().rstrip(":").strip(), "text": ""})
+            elif re.match(r"^(Handelingen|Kamerstukken|Stenogram)\b", text) and len(text) < 300 and "\n" not in text:
+                cur.quotes.append({"source": text.strip(), "text": ""})
+            elif cur.quotes:
+                q = cur.quotes[-1]
+                q["text"] = (q["text"] + "\n" + text).strip()
+            else:
+                cur.quotes.append({"source": "", "text": text})
+    close()
+    # merge repeated entries of the same number (a page may show a toezegging twice)
+    merged: dict[str, EkToezegging] = {}
+    for t in found:
+        if t.nummer in merged:
+            old = merged[t.nummer]
+            for k, v in asdict(t).items():
+                if getattr(old, k) in (None, "", []) and v not in (None, "", []):
+                    setattr(old, k, v)
+        else:
+            merged[t.nummer] = t
+    return list(merged.values())
+
+
+def _set_field(t: EkToezegging, label: str, value: str) -> None:
+    key = LABELS.get(_one_line(label).lower().rstrip(":"))
+    if key is None:
+        return
+    value = value.strip()
+    if key == "nummer":
+        m = T_NUMBER.search(value)
+        if m:
+            t.nummer = m.group(0)
+    elif key in ("datum", "deadline"):
+        setattr(t, "date" if key == "datum" else "deadline", nl_date(value))
+    elif key == "status":
+        t.status = _one_line(value).lower()
+    elif key == "kamerstukken":
+        t.kamerstukken_text = value
+        t.kamerstukken = _dossiers(value)
+    elif key in ("responsible", "former_responsible", "members", "topics"):
+        setattr(t, key, "; ".join(x.strip() for x in value.split("\n") if x.strip()))
+    else:
+        setattr(t, key, _one_line(value))
+
+
+def toezegging_rows(t: EkToezegging) -> tuple[dict, dict]:
+    rid = f"ek-{t.nummer}"
+    text = t.text or t.title
+    entry = {
+        "id": rid, "register": "ek", "nummer": t.nummer, "text": text, "status": t.status,
+        "due_date": t.deadline, "ministry": t.responsible, "person": None, "function": t.responsible,
+        "fulfilling_letters": json.dumps([d["url"] for d in t.documents], ensure_ascii=False),
+        "activiteit": json.dumps({"soort": t.activity, "commissie": t.committee, "datum": t.date},
+                                 ensure_ascii=False, sort_keys=True),
+        "raw": json.dumps(asdict(t), ensure_ascii=False, sort_keys=True),
+    }
+    commitment = {
+        "id": rid, "doc_id": None, "idx": None, "text": text, "actor": t.responsible, "ministry": t.responsible,
+        "topic": t.title or None, "member": t.members, "date": t.date, "deadline_end": t.deadline,
+        "deadline_kind": "by" if t.deadline else None, "source": "ek_register", "register_status": t.status,
+        "register_id": rid,
+    }
+    return entry, commitment
+
+
+def store_toezeggingen(store: Store, items: Iterable[EkToezegging]) -> dict:
+    counts = {"new": 0, "changed": 0, "same": 0}
+    for t in items:
+        entry, commitment = toezegging_rows(t)
+        with store.transaction():
+            counts[merge_upsert(store, "register_entries", entry)] += 1
+            merge_upsert(store, "commitments", commitment)
+    return counts
+
+
+# ---------------------------------------------------------------------------- crawling
+
+def detail_links(html: bytes | str, page_url: str, pattern: re.Pattern) -> tuple[list[str], Optional[str]]:
+    """Links to detail pages on an overview page, and the next overview page (rel=next / "volgende")."""
+    soup = BeautifulSoup(html, "lxml")
+    host = urlparse(page_url).netloc
+    out: list[str] = []
+    nxt = None
+    for a in soup.find_all("a", href=True):
+        href = urljoin(page_url, a["href"])
+        if urlparse(href).netloc != host:
+            continue
+        label = _one_line(a.get_text(" ")).lower()
+        rel = " ".join(a.get("rel") or []).lower()
+        if nxt is None and ("next" in rel or label in ("volgende", "volgende pagina", "›", "»", "next")):
+            nxt = href
+            continue
+        if pattern.search(href) or pattern.search(a.get_text(" ")):
+            href = href.split("#")[0]
+            if href != page_url and href not in out:
+                out.append(href)
+    return out, nxt
+
+
+TOEZEGGING_LINK = re.compile(r"/toezegging/|\(T\d{5}\)|[?&]toezegging=", re.I)
+
+
+def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[str] = None,
+                          list_path: str = "/toezeggingen", max_pages: int = 500,
+                          progress: Optional[ProgressFn] = None) -> dict:
+    """Crawl the toezeggingen overview (following "volgende"), parse each detail page, store the rows.
+    Overview pages that themselves carry full toezeggingen (rappel lists) are parsed too."""
+    base = base_url("KAMERSTUKKEN_EK_URL", ek_url)
+    page_url: Optional[str] = base + list_path
+    seen_pages: set[str] = set()
+    details: list[str] = []
+    parsed: dict[str, EkToezegging] = {}
+    errors = 0
+    while page_url and page_url not in seen_pages and len(seen_pages) < max_pages:
+        seen_pages.add(page_url)
+        resp = client.get(page_url, expect="html")
+        for t in parse_toezeggingen(resp.content, resp.url):
+            parsed.setdefault(t.nummer, t)
+        links, page_url = detail_links(resp.content, resp.url, TOEZEGGING_LINK)
+        details += [u for u in links if u not in details and u not in seen_pages]
+    for i, u in enumerate(details, 1):
+        if progress:
+            progress(u, i, len(details))
+        try:
+            resp = client.get(u, expect="html")
+        except NotFound as exc:
+            store.record_error(u, f"NotFound: {exc}")
+            errors += 1
+            continue
+        except FetchError as exc:
+            if exc.status is None:
+                raise
+            store.record_error(u, f"{type(exc).__name__}: {exc}")
+            errors += 1
+            continue
+        for t in parse_toezeggingen(resp.content, resp.url):
+            parsed[t.nummer] = t
+    counts = store_toezeggingen(store, parsed.values())
+    return {**counts, "pages": len(seen_pages), "details": len(details), "toezeggingen": len(parsed),
+            "errors": errors}
+
+
+# ---------------------------------------------------------------------------- motions
+
+EK_MOTION_REF = re.compile(r"(\d{2}\.?\d{3})(?:\s*\(R\d+\))?(?:[- ]([IVXLC]+|[A-Z]{1,3}(?=\b)))?,?\s*"
+                           r"(?:letter|nr\.?)\s*([A-Z]{1,3}|\d+)\b")
+
+
+@dataclass
+class EkMotion:
+    id: Optional[str]
+    title: str = ""
+    uitvoeringsstatus: Optional[str] = None
+    status: Optional[str] = None
+    date: Optional[str] = None
+    submitters: list[str] = field(default_factory=list)
+    url: Optional[str] = None
+
+
+def parse_motie_page(html: bytes | str, url: str = "") -> Optional[EkMotion]:
+    """A motion page: title, kamerstuk ("35.788, letter D" -> kst-35788-D), Status, Uitvoeringsstatus."""
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.find("main") or soup.body or soup
+    items = linearize(root)
+    title = next((it[1] for it in items if it[0] == "h" and "motie" in it[1].lower()),
+                 next((it[1] for it in items if it[0] == "h"), ""))
+    fields: dict[str, str] = {}
+    for it in items:
+        if it[0] == "kv":
+            fields[_one_line(it[1]).lower().rstrip(":")] = it[2]
+        elif it[0] == "p":
+            m = re.match(r"^(Uitvoeringsstatus|Status|Kamerstuknummer|Kenmerk|Datum|Indiener\(s\)|Indieners?)"
+                         r"\s*[:|]?\s+(.+)$", it[1], re.I | re.S)
+            if m:
+                fields.setdefault(m.group(1).lower(), m.group(2))
+    ref_text = " ".join([title] + [fields.get(k, "") for k in ("kamerstuknummer", "kenmerk", "kamerstuk")])
+    m = EK_MOTION_REF.search(ref_text)
+    mid = None
+    if m:
+        dossier = m.group(1).replace(".", "") + (f"-{m.group(2)}" if m.group(2) else "")
+        mid = f"kst-{dossier}-{m.group(3)}"
+    uitv = fields.get("uitvoeringsstatus")
+    if not (mid or uitv):
+        return None
+    subs = fields.get("indiener(s)") or fields.get("indieners") or fields.get("indiener") or ""
+    return EkMotion(id=mid, title=_one_line(title), uitvoeringsstatus=_one_line(uitv).lower() if uitv else None,
+                    status=_one_line(fields["status"]).lower() if fields.get("status") else None,
+                    date=nl_date(fields.get("datum")),
+                    submitters=[_one_line(s) for s in re.split(r"\n|;", subs) if s.strip()], url=url or None)
+
+
+def store_ek_motion(store: Store, m: EkMotion) -> str:
+    if not m.id:
+        return "skipped"
+    row = {"id": m.id, "title": m.title, "date": m.date, "uitvoeringsstatus": m.uitvoeringsstatus,
+           "besluit": m.status, "submitters": json.dumps(m.submitters, ensure_ascii=False) if m.submitters else None,
+           "known_from": "ek"}
+    with store.transaction():
+        old = store.db.execute("select known_from from motions where id = ?", [m.id]).fetchone()
+        if old and old[0]:
+            src = [s for s in old[0].split(",") if s]
+            row["known_from"] = ",".join(src + ([] if "ek" in src else ["ek"]))
+        return merge_upsert(store, "motions", row, keep_if_set=("title", "date", "submitters"))
+
+
+MOTIE_LINK = re.compile(r"/motie/|[?&]motie=|motie[_-]", re.I)
+
+
+def fetch_ek_moties(store: Store, client: HttpClient, *, ek_url: Optional[str] = None, list_path: str = "/moties",
+                    max_pages: int = 500, progress: Optional[ProgressFn] = None) -> dict:
+    base = base_url("KAMERSTUKKEN_EK_URL", ek_url)
+    page_url: Optional[str] = base + list_path
+    seen: set[str] = set()
+    details: list[str] = []
+    while page_url and page_url not in seen and len(seen) < max_pages:
+        seen.add(page_url)
+        resp = client.get(page_url, expect="html")
+        links, page_url = detail_links(resp.content, resp.url, MOTIE_LINK)
+        details += [u for u in links if u not in details and u not in seen]
+    counts = {"new": 0, "changed": 0, "same": 0, "skipped": 0, "errors": 0}
+    for i, u in enumerate(details, 1):
+        if progress:
+            progress(u, i, len(details))
+        try:
+            resp = client.get(u, expect="html")
+        except FetchError as exc:
+            if exc.status is None:
+                raise
+            store.record_error(u, f"{type(exc).__name__}: {exc}")
+            counts["errors"] += 1
+            continue
+        m = parse_motie_page(resp.content, resp.url)
+        counts[store_ek_motion(store, m) if m else "skipped"] += 1
+    return {**counts, "pages": len(seen), "details": len(details)}
