@@ -139,5 +139,5 @@ def test_prefilter_and_speed():
     big = (blob + "\n\n") * (1_000_000 // len(blob) + 1)
     t0 = time.perf_counter()
     n = len(find_motion_mentions(big))
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
     assert n > 1000

@@ -107,5 +107,5 @@ def test_speed_one_megabyte():
     big = (blob + "\n\n") * (1_000_000 // len(blob) + 1)
     t0 = time.perf_counter()
     n = len(find_references(big))
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
     assert n > 1000

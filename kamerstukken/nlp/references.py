@@ -177,7 +177,6 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
 
     def free(s, e):
         # taken spans never overlap each other: check the neighbours of s in start order
-        taken.sort()
         i = bisect.bisect_right(taken, (s, float("inf")))
         if i > 0 and taken[i - 1][1] > s:
             return False
@@ -187,18 +186,25 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
         hid = canonical_handelingen(m.group("kamer"), m.group("y1"), m.group("y2"), m.group("nr"),
                                     m.group("item"), aanhangsel=bool(m.group("ah")))
         hits.append((m.start(), m.end(), m.group(0), hid))
-        taken.append((m.start(), m.end()))
+        bisect.insort(taken, (m.start(), m.end()))
     for m in _H_ID_RE.finditer(text):
         if free(m.start(), m.end()):
             hits.append((m.start(), m.end(), m.group(0), refs_from_extref(m.group(0))))
-            taken.append((m.start(), m.end()))
+            bisect.insort(taken, (m.start(), m.end()))
     for m in _KST_ID_RE.finditer(text):
         if free(m.start(), m.end()):
             hits.append((m.start(), m.end(), m.group(0), refs_from_extref(m.group(0))))
-            taken.append((m.start(), m.end()))
+            bisect.insort(taken, (m.start(), m.end()))
     kw_matches = list(_KW_REF_RE.finditer(text))
-    kw_matches += [m for m in _KW_LETTER_RE.finditer(text)
-                   if all(m.start() >= k.end() or m.end() <= k.start() for k in kw_matches)]
+    kw_starts = [k.start() for k in kw_matches]
+
+    def clear_of_kw(m):
+        i = bisect.bisect_right(kw_starts, m.start())
+        if i > 0 and kw_matches[i - 1].end() > m.start():
+            return False
+        return not (i < len(kw_matches) and kw_matches[i].start() < m.end())
+
+    kw_matches += [m for m in _KW_LETTER_RE.finditer(text) if clear_of_kw(m)]
     kw_matches.sort(key=lambda m: m.start())
     for m in kw_matches:
         if not free(m.start(), m.end()):
@@ -207,7 +213,7 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
         end = m.end()
         for i in ids:
             hits.append((m.start(), end, m.group(0), i))
-        taken.append((m.start(), end))
+        bisect.insort(taken, (m.start(), end))
         # continuation: "Kamerstuk 28 844, nr. 261 en 28 844, nr. 266", "...; 29 279, nr. 12"
         while True:
             c = _CONT_RE.match(text, end)
@@ -219,13 +225,13 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
             s0 = c.start() + re.match(r"[\s;,]*(?:(?:en|resp\.|respectievelijk|of)\s+)?", c.group(0)).end()
             for i in cids:
                 hits.append((s0, c.end(), text[s0:c.end()], i))
-            taken.append((c.start(), c.end()))
+            bisect.insort(taken, (c.start(), c.end()))
             end = c.end()
     for m in _BARE_NR_RE.finditer(text):
         if free(m.start(), m.end()):
             for i in _ids_from_match(m):
                 hits.append((m.start(), m.end(), m.group(0), i))
-            taken.append((m.start(), m.end()))
+            bisect.insort(taken, (m.start(), m.end()))
     hits.sort(key=lambda h: (h[0], h[1]))
     return [(s + base, e + base, t, i) for s, e, t, i in hits if i]
 
