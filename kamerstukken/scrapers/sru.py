@@ -349,7 +349,7 @@ def _finish(store: Store, doc: Document, rec: SruRecord, body: bytes, fmt: str, 
     doc.meta = dict(doc.meta or {})
     doc.meta["sru"] = rec.to_meta()
     if meta_xml:
-        doc.meta["metadata"] = meta_xml
+        doc.meta["ob_metadata"] = meta_xml
     h = body_hash or content_hash(body)
     if not any(s.content_hash == h for s in doc.sources):
         doc.sources.append(Source(SOURCE_FORMAT[fmt], url, h))
@@ -437,7 +437,7 @@ def fetch_kamerstuk(store: Store, client: HttpClient, doc_id: str, *, ob_url: Op
     rec = SruRecord(identifier=doc_id, items={f: f"{ob}/{doc_id}.{f}" for f in FORMAT_PREFERENCE})
     rec.items["metadata"] = f"{ob}/{doc_id}/metadata.xml"
     doc = fetch_record(store, client, rec, ob_url=ob_url, parse=parse)
-    md = (doc.meta or {}).get("metadata") or {}
+    md = (doc.meta or {}).get("ob_metadata") or {}
     # The metadata record knows the dossier and date even when the body did not say.
     changed = False
     if not doc.dossier and isinstance(md.get("OVERHEIDop.dossiernummer"), str):
