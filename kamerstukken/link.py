@@ -95,7 +95,7 @@ def iso_ord(d: Optional[str]) -> Optional[int]:
 _TUSSEN = frozenset("van der de den het ter ten te in 't t el la le du da dos von op aan al bin ben".split())
 # "motie van het lid X", "moties van de leden X en Y", "motie-X/Y", "twee moties van het lid X"
 _MOTION_NAMES = re.compile(
-    r"\bmoties?(?:\s*-\s*|\s+van\s+(?:het\s+lid|de\s+leden|lid)\s+)"
+    r"\b(?i:moties?)(?:\s*-\s*|\s+(?i:van)\s+(?:het\s+lid|de\s+leden|lid)\s+)"
     r"(?P<names>[A-Z'][^,;:()\[\]]{1,80}?)"
     r"(?=\s+c\.s\.|\s+(?:over|inzake|betreffende|ter|om|met|m\.b\.t\.|waarin|waarbij|die|dat|en\s+(?:van\s+)?de\s+motie|"
     r"en\s+(?:van\s+)?het\s+lid|op|aangaande|ten|tot|bij|inzet|voor)\b|\s*[,;:()\[\]]|\s*$)")
@@ -300,6 +300,7 @@ class Mention:
     relation: Optional[str] = None       # what the words around it say (classify_relation)
     position: int = 0
     amended: Optional[bool] = None       # "de gewijzigde motie" (True), "de motie" (False), unknown (None)
+    count: int = 1                       # "twee moties van het lid X" names two motions
 
 
 @dataclass
@@ -328,6 +329,8 @@ class LetterRec:
 
 _SEGMENT_START = re.compile(r"\b(?:(?:nader\s+|tweede\s+nader\s+)?gewijzigde\s+)?moties?\b", re.I)
 _TOPIC_START = re.compile(r"\b(?:over|inzake|betreffende|m\.b\.t\.|aangaande|om)\s+", re.I)
+_NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
+_COUNT = re.compile(r"\b(twee|drie|vier|vijf|zes|[2-6])\s+(?:\w+\s+)?$", re.I)
 _MONTHS = {m: i + 1 for i, m in enumerate("januari februari maart april mei juni juli augustus september oktober "
                                           "november december".split())}
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
@@ -351,9 +354,11 @@ def mentions_in_title(title: str) -> list[Mention]:
         if not names and not topic:
             continue
         rel = classify_relation(title[:s + 1]) or classify_relation(title)
+        cm = _COUNT.search(title[max(0, s - 20):s])
+        count = _NUMBERS.get(fold(cm.group(1)), 1) if cm else 1
         out.append(Mention(text=seg.strip(), submitters=names, topic=topic,
                            declared_done=bool(_DECLARED_DONE.search(title[:e])), relation=rel, position=i,
-                           amended=bool(re.match(r"(?:\w+\s+)?(?:nader\s+)?gewijzigde", seg, re.I))))
+                           amended=bool(re.match(r"(?:\w+\s+)?(?:nader\s+)?gewijzigde", seg, re.I)), count=count))
     return out
 
 
@@ -405,9 +410,14 @@ class CandidateIndex:
             self.blob.append("".join(words(t.title + " " + t.text)))
             self.amended.append(bool(_AMENDED.match(t.title or "")))
         self.rare_df = rare_df or max(30, int(0.02 * n))
-        self.idf = {w: math.log((n + 1) / (len(p) + 1)) + 1 for w, p in self.by_term.items()}
         self.vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=1)
         self.matrix = self.vectorizer.fit_transform(docs) if docs and any(docs) else None
+        # idf over title and text (terms never seen get the highest idf: they are the rarest)
+        if self.matrix is not None:
+            self.idf = dict(zip(self.vectorizer.get_feature_names_out(), self.vectorizer.idf_))
+            self.max_idf = float(self.vectorizer.idf_.max())
+        else:
+            self.idf, self.max_idf = {}, 1.0
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -469,10 +479,11 @@ def topic_sim(a: str, b: str) -> float:
     if len(short) >= 20:
         cover = min(1.0, len(short) / (0.6 * len(long_)))
         r = max(r, fuzz.partial_ratio(short, long_) / 100 * cover)
-    return r
+    # two unrelated Dutch phrases still share ~45% of their characters: rescale so that noise is 0
+    return max(0.0, (r - 0.45) / 0.55)
 
 
-def coverage(topic_terms: list[str], blob: str, idf: dict[str, float]) -> float:
+def coverage(topic_terms: list[str], blob: str, idf: dict[str, float], default: float = 8.0) -> float:
     """Share (idf-weighted) of a letter's topic terms found in the target's title and text, as substrings of
     the text without spaces: "indicatorbedrijven" is found in "negen indicator bedrijven", "wolf" in
     "wolfwerende"."""
@@ -482,7 +493,7 @@ def coverage(topic_terms: list[str], blob: str, idf: dict[str, float]) -> float:
     for w in topic_terms:
         if len(w) < 4:
             continue
-        wt = idf.get(w, 4.0)
+        wt = idf.get(w, default)
         tot += wt
         if w in blob:
             got += wt
@@ -545,8 +556,8 @@ def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic
     if m.submitters and ns == 0.0:
         return 0.0, ""
     ts = max(topic_sim(m_topic, index.topic_n[i]), topic_sim(m_topic, index.title_n[i])) if m_topic else 0.0
-    cov = coverage(m_terms, index.blob[i], index.idf) if m_terms else 0.0
-    text = max(cov, min(1.0, 2 * c))
+    cov = coverage(m_terms, index.blob[i], index.idf, index.max_idf) if m_terms else 0.0
+    text = max(cov, min(1.0, 1.5 * c))
     if m.submitters and m_topic:
         s = 0.30 * ns + 0.50 * ts + 0.20 * text
         if ns >= 0.85 and ts >= 0.9:
@@ -558,9 +569,12 @@ def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic
     else:
         s = 0.6 * ts + 0.3 * text
         ev = f"topic similarity {ts:.2f} + text similarity {text:.2f}"
-    # "de gewijzigde motie" names the amended version, "de motie" the original
+    # "de gewijzigde motie" names the amended version; a plain "de motie" is the original when the letter
+    # appreciates or reacts (it was written about the text then on the table), and the amended version when
+    # it reports execution (what was voted on and adopted is the last version)
     if m.amended is not None and s > 0:
-        s += 0.01 if m.amended == index.amended[i] else -0.01
+        want = m.amended or m.relation == "fulfils"
+        s += 0.01 if want == index.amended[i] else -0.01
     return s, ev
 
 
@@ -574,10 +588,11 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
     lo = (lo_ord - window_days) if lo_ord is not None else 0
     found: dict[int, Scored] = {}
 
-    def put(i: int, score: float, rel: str, evidence: str, order: tuple = ()) -> None:
+    def put(i: int, score: float, rel: str, evidence: str, order: tuple = (), raw: Optional[float] = None) -> None:
+        raw = score if raw is None else raw
         cur = found.get(i)
-        if cur is None or score > cur.raw:
-            found[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, score)
+        if cur is None or raw > cur.raw:
+            found[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, raw)
 
     # 1. explicit references and the registers
     mention_by_ref = {m.ref.lower(): m for m in letter.mentions if m.ref}
@@ -590,16 +605,16 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
         where = {"extref": "explicit reference (extref)", "footnote": "explicit reference in a footnote",
                  "title": "explicit reference in title"}.get(via, f"explicit reference in {via}")
         ev = where + (" (declared done)" if m and m.declared_done else "")
-        put(i, 1.0, _relation_for(letter, t, m, via), ev, (0, pos))
+        put(i, 1.0, _relation_for(letter, t, m, via), ev, (0, pos), raw=2.0)
     for pos, (tid, ev) in enumerate(letter.register_targets):
         i = index.by_id.get(tid.lower())
         if i is not None:
-            put(i, 0.98, "fulfils", ev, (0, 100 + pos))
+            put(i, 0.98, "fulfils", ev, (0, 100 + pos), raw=1.9)
     for pos, z in enumerate(letter.related_zaken):
         i = index.by_zaak.get(z)
         if i is not None:
             t = index.targets[i]
-            put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos))
+            put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos), raw=1.8)
 
     # 2. candidates from the blocks: names, dossier, rare terms (all inside the time window)
     named: dict[int, float] = {}
@@ -641,6 +656,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             m_terms = _topic_terms(m.topic) if m.topic else [w for w in title_terms
                                                             if w not in {name_key(n) for n in m.submitters}]
             prepared.append((m, m_topic, m_terms))
+        any_named = any(m.submitters for m in letter.mentions)
         for i, c in zip(ids, cos):
             t = index.targets[i]
             if t.source_doc and t.source_doc == letter.id:
@@ -667,6 +683,8 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                         parts.insert(0, f"debate of {t.date}")
                     best, best_ev, best_m, order = s, " + ".join(parts), None, (2, 0)
             plain = 0.85 * min(1.0, 1.3 * c)
+            if any_named:
+                plain *= 0.6   # the letter says whose motion it answers; this one is not theirs
             if plain > best:
                 best, best_ev, best_m, order = plain, f"text similarity {c:.2f}", None, (3, 0)
             if best <= 0:
@@ -674,14 +692,26 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             if letter.dossier and t.dossier and letter.dossier == t.dossier:
                 best = min(1.0, best + 0.03)
                 best_ev += " + same dossier"
-            # a small preference for recent targets breaks ties among equals (answers come soon)
+            # a small preference for recent targets breaks ties among equals (answers mostly come within a year)
             if lo_ord is not None and t.ord is not None:
-                best -= 0.01 * min(1.0, max(0, lo_ord - t.ord) / 730)
+                best -= 0.02 * min(1.0, max(0, lo_ord - t.ord) / 365)
             rel = _relation_for(letter, t, best_m, None)
             if best_m is None and best < threshold:
                 rel = "mentions"
             put(i, best, rel, best_ev, order)
 
+    # one mention names one motion ("twee moties" two): the runners-up of a mention rank after the first
+    # choices of the other mentions
+    by_mention: dict[int, list[Scored]] = {}
+    for sc in found.values():
+        if sc.order and sc.order[0] == 1:
+            by_mention.setdefault(sc.order[1], []).append(sc)
+    counts = {m.position: m.count for m in letter.mentions}
+    for pos, group in by_mention.items():
+        group.sort(key=lambda sc: -sc.raw)
+        for sc in group[counts.get(pos, 1):]:
+            sc.raw -= 0.05
+            sc.score = max(0.0, min(sc.score, sc.raw))
     ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, index.targets[s.target].id))
     out = []
     for r, s in enumerate(ranked[:keep], 1):
