@@ -1,0 +1,325 @@
+"""One measurement in a fresh interpreter: `python bench/worker.py TASK 'JSON-ARGS'`.
+
+Prints one JSON line with the figures, `baseline_mb` (peak RSS after imports and input loading, before the
+measured work) and `maxrss_mb` (peak RSS at the end). Run by run_all.py through benchlib.run_worker.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchlib  # noqa: E402
+from benchlib import best_of, maxrss_mb, percentiles  # noqa: E402
+
+TASKS = {}
+
+
+def task(fn):
+    TASKS[fn.__name__] = fn
+    return fn
+
+
+# ------------------------------------------------------------------------------------------- parse
+
+@task
+def parse(args: dict) -> dict:
+    """Parse every file of one format (format detected from content, as ingest does), best pass of several."""
+    from kamerstukken.parse import detect_format, parse as parse_bytes
+    files = [Path(f) for f in args["files"]]
+    blobs = [(str(f), f.read_bytes()) for f in files]
+    nbytes = sum(len(b) for _, b in blobs)
+    detected = {}
+    for name, b in blobs:
+        fmt = detect_format(b, name)
+        detected[fmt] = detected.get(fmt, 0) + 1
+    errors = []
+    chars = 0
+    for name, b in blobs:  # warm-up pass (imports, compiled patterns) and correctness check
+        try:
+            chars += len(parse_bytes(b, name).text)
+        except Exception as exc:
+            errors.append(f"{Path(name).name}: {exc}")
+    base = maxrss_mb()
+
+    def one_pass():
+        for name, b in blobs:
+            try:
+                parse_bytes(b, name)
+            except Exception:
+                pass
+    t = best_of(one_pass, repeat=args.get("repeat", 3), min_total=args.get("min_seconds", 1.0))
+    return {"files": len(blobs), "bytes": nbytes, "seconds": round(t, 4), "mb_s": round(nbytes / t / 1e6, 3),
+            "docs_s": round(len(blobs) / t, 1), "chars_out": chars, "text_mchars_s": round(chars / t / 1e6, 3), "detected": detected,
+            "errors": errors[:5], "n_errors": len(errors), "baseline_mb": round(base, 1)}
+
+
+# ------------------------------------------------------------------------------------------- extract
+
+def _documents(corpus: str, moties):
+    from kamerstukken.models import Document
+    recs = benchlib.corpus_records(corpus, moties)
+    return [Document(id=r["id"], kind=r["kind"], date=(r["date"] or None) and r["date"][:10],
+                     title=r["title"], text=r["text"]) for r in recs]
+
+
+def _extract_one(doc):
+    from kamerstukken.nlp.extract import extract_document
+    return extract_document(doc)
+
+
+def _init_worker():
+    import kamerstukken.nlp.extract  # noqa: F401  (load models once per worker, outside the timing)
+    from kamerstukken.models import Document
+    from kamerstukken.nlp.extract import extract_document
+    extract_document(Document(id="warm", kind="letter", text="Ik zal uw Kamer voor de zomer informeren."))
+
+
+def _count_sentences(texts) -> tuple[int, str]:
+    try:
+        from kamerstukken.nlp.sentences import split_sentences
+        return sum(len(split_sentences(t)) for t in texts), "kamerstukken.nlp.sentences.split_sentences"
+    except ImportError:
+        import re
+        rx = re.compile(r"[.!?](?=\s)|\n\n")
+        return sum(len(rx.findall(t)) + 1 for t in texts), "regex fallback"
+
+
+@task
+def extract(args: dict) -> dict:
+    """extract_document over a real corpus: one core, all cores (Pool over documents), and the spaCy blank("nl")
+    tokenizer on the same texts in the same run as the reference."""
+    import multiprocessing as mp
+    import os
+    import spacy
+    docs = _documents(args["corpus"], args.get("moties"))
+    texts = [d.text for d in docs]
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    nchars = sum(len(t) for t in texts)
+    nsent, sent_how = _count_sentences(texts)
+    nlp = spacy.blank("nl")
+    _init_worker()
+    base = maxrss_mb()
+    repeat = args.get("repeat", 1)
+
+    def tok():
+        for t in texts:
+            nlp.tokenizer(t)
+
+    def ext():
+        for d in docs:
+            _extract_one(d)
+    # interleave reference and subject so background load hits both alike
+    t_tok = best_of(tok, repeat=repeat)
+    t_ext = best_of(ext, repeat=repeat)
+    t_tok = min(t_tok, best_of(tok, repeat=1))
+    mem_single = maxrss_mb()
+    procs = args.get("procs") or os.cpu_count() or 1
+    ctx = mp.get_context("fork")
+    with ctx.Pool(procs, initializer=_init_worker) as pool:
+        list(pool.imap_unordered(_extract_one, docs[: procs * 4], chunksize=1))  # workers warm
+        t0 = time.perf_counter()
+        n = 0
+        for _ex in pool.imap_unordered(_extract_one, docs, chunksize=8):
+            n += 1
+        t_pool = time.perf_counter() - t0
+    ntok = sum(len(nlp.tokenizer(t)) for t in texts[:2000])
+    return {"docs": len(docs), "bytes": nbytes, "chars": nchars, "sentences": nsent, "sentence_splitter": sent_how,
+            "tokens_first2000": ntok,
+            "tokenizer_s": round(t_tok, 3), "tokenizer_mb_s": round(nbytes / t_tok / 1e6, 3),
+            "extract_s": round(t_ext, 3), "extract_mb_s": round(nbytes / t_ext / 1e6, 3),
+            "extract_sent_s": round(nsent / t_ext, 1), "extract_docs_s": round(len(docs) / t_ext, 1),
+            "ratio_vs_tokenizer": round(t_tok / t_ext, 3),
+            "pool_procs": procs, "pool_s": round(t_pool, 3), "pool_mb_s": round(nbytes / t_pool / 1e6, 3),
+            "pool_sent_s": round(nsent / t_pool, 1), "pool_speedup": round(t_ext / t_pool, 2),
+            "baseline_mb": round(base, 1), "single_maxrss_mb": round(mem_single, 1)}
+
+
+@task
+def profile_extract(args: dict) -> dict:
+    """cProfile of extract_document over a corpus: the functions with the largest own and cumulative time."""
+    import cProfile
+    import pstats
+    docs = _documents(args["corpus"], args.get("moties"))[: args.get("limit", 400)]
+    _init_worker()
+    pr = cProfile.Profile()
+    pr.enable()
+    for d in docs:
+        _extract_one(d)
+    pr.disable()
+    st = pstats.Stats(pr)
+    total = st.total_tt
+    rows = []
+    for (fname, line, func), (cc, nc, tt, ct, callers) in st.stats.items():
+        rows.append({"function": f"{Path(fname).name}:{line}({func})", "own_s": tt, "cum_s": ct, "calls": nc})
+    root = str(benchlib.ROOT / "kamerstukken")
+    ours = [r for r in rows if "extract.py" in r["function"] or True]
+    top_cum = sorted([r for r in ours], key=lambda r: -r["cum_s"])[:25]
+    top_own = sorted(rows, key=lambda r: -r["own_s"])[:15]
+    for r in top_cum + top_own:
+        r["cum_share"] = round(r["cum_s"] / total, 3)
+        r["own_share"] = round(r["own_s"] / total, 3)
+    return {"docs": len(docs), "total_s": round(total, 3), "top_cumulative": top_cum, "top_own": top_own,
+            "root": root}
+
+
+# ------------------------------------------------------------------------------------------- stages on a db
+
+@task
+def extract_all(args: dict) -> dict:
+    from kamerstukken.stages import extract_all as run
+    from kamerstukken.store import Store
+    store = Store(args["db"])
+    import kamerstukken.nlp.extract  # noqa: F401
+    _init_worker()
+    n = store.db["documents"].count
+    base = maxrss_mb()
+    t0 = time.perf_counter()
+    res = run(store)
+    dt = time.perf_counter() - t0
+    return {"documents": n, "chars": res.chars, "seconds": round(dt, 3), "docs_s": round(res.documents / dt, 1),
+            "mb_s": round(res.chars / dt / 1e6, 3), "errors": len(res.errors), "baseline_mb": round(base, 1)}
+
+
+@task
+def link(args: dict) -> dict:
+    from kamerstukken.link import link_store
+    from kamerstukken.store import Store
+    store = Store(args["db"])
+    n = store.db["documents"].count
+    base = maxrss_mb()
+    t0 = time.perf_counter()
+    stats = link_store(store, incremental=True)
+    dt = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    link_store(store, incremental=True)  # second run: nothing new, should be cheap
+    dt2 = time.perf_counter() - t1
+    links = store.db["links"].count
+    return {"documents": n, "seconds": round(dt, 3), "rerun_s": round(dt2, 3), "links": links,
+            "stats": stats if isinstance(stats, dict) else str(stats)[:200], "baseline_mb": round(base, 1)}
+
+
+@task
+def status_all(args: dict) -> dict:
+    from kamerstukken.status import compute_status
+    from kamerstukken.store import Store
+    from datetime import date
+    store = Store(args["db"])
+    base = maxrss_mb()
+    t0 = time.perf_counter()
+    rows = compute_status(store, today=date.fromisoformat(args.get("today", "2025-11-01")))
+    dt = time.perf_counter() - t0
+    n = len(rows) if hasattr(rows, "__len__") else sum(1 for _ in rows)
+    return {"rows": n, "seconds": round(dt, 3), "baseline_mb": round(base, 1)}
+
+
+@task
+def query(args: dict) -> dict:
+    """Latency of the questions users ask, on a big store: status_of, the overdue listing, full-text search."""
+    import random
+    from kamerstukken.store import Store
+    store = Store(args["db"], readonly=True)
+    db = store.db
+    ndocs = db.execute("select max(rowid) from documents").fetchone()[0]
+    rng = random.Random(7)
+    out: dict = {"documents": db.execute("select count(*) from documents").fetchone()[0]}
+    base = maxrss_mb()
+    reps = args.get("reps", 30)
+    # status_of: motions (with links) and commitments, picked at random over the whole store
+    try:
+        from kamerstukken.status import status_of
+        mids = [r[0] for r in db.execute("select id from motions where rowid in (%s)" % ",".join(
+            str(rng.randint(1, db.execute("select max(rowid) from motions").fetchone()[0])) for _ in range(reps)))]
+        linked = [r[0] for r in db.execute("select to_id from links where rowid in (%s)" % ",".join(
+            str(rng.randint(1, max(1, db.execute("select max(rowid) from links").fetchone()[0] or 1)))
+            for _ in range(reps)))]
+        ids = (mids + linked)[: reps * 2] or ["kst-35300-VII-20"]
+        status_of(store, ids[0])
+        samples = []
+        for i in ids:
+            t = time.perf_counter()
+            status_of(store, i)
+            samples.append(time.perf_counter() - t)
+        out["status_of"] = percentiles(samples)
+    except ImportError as exc:
+        out["status_of"] = {"error": f"not measured: {exc}"}
+    except Exception as exc:
+        out["status_of"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    try:
+        from kamerstukken.status import list_commitments
+        samples = []
+        n = 0
+        for _ in range(args.get("overdue_reps", 5)):
+            t = time.perf_counter()
+            rows = list_commitments(store, overdue=True)
+            rows = list(rows)
+            samples.append(time.perf_counter() - t)
+            n = len(rows)
+        out["overdue"] = {**percentiles(samples), "rows": n}
+        ministries = [r[0] for r in db.execute("select ministry from commitments where ministry is not null "
+                                               "group by ministry order by count(*) desc limit 1")]
+        if ministries:
+            samples = []
+            for _ in range(args.get("overdue_reps", 5)):
+                t = time.perf_counter()
+                rows = list(list_commitments(store, overdue=True, ministry=ministries[0]))
+                samples.append(time.perf_counter() - t)
+            out["overdue_ministry"] = {**percentiles(samples), "rows": len(rows), "ministry": ministries[0]}
+    except ImportError as exc:
+        out["overdue"] = {"error": f"not measured: {exc}"}
+    except Exception as exc:
+        out["overdue"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    searches = {}
+    for q in args.get("queries", []):
+        try:
+            samples = []
+            n = 0
+            for _ in range(args.get("search_reps", 5)):
+                t = time.perf_counter()
+                n = len(store.search(q))
+                samples.append(time.perf_counter() - t)
+            hits = db.execute("select count(*) from documents_fts where documents_fts match ?",
+                              [q if '"' in q or " " not in q else q]).fetchone()[0]
+            searches[q] = {**percentiles(samples), "returned": n, "matching_docs": hits}
+        except Exception as exc:
+            searches[q] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+    out["search"] = searches
+    out["baseline_mb"] = round(base, 1)
+    _ = ndocs
+    return out
+
+
+@task
+def build_base(args: dict) -> dict:
+    import synth
+    base = maxrss_mb()
+    out = synth.build_base(Path(args["db"]))
+    out["baseline_mb"] = round(base, 1)
+    return out
+
+
+@task
+def replicate(args: dict) -> dict:
+    import synth
+    base = maxrss_mb()
+    out = synth.replicate(Path(args["src"]), Path(args["dst"]), args.get("factor", 1), args.get("mode", "dossier"),
+                          target_docs=args.get("target_docs"),
+                          progress=(lambda m: print(m, file=sys.stderr, flush=True)))
+    out["baseline_mb"] = round(base, 1)
+    return out
+
+
+def main() -> None:
+    name, args = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
+    t0 = time.perf_counter()
+    out = TASKS[name](args)
+    out["maxrss_mb"] = round(maxrss_mb(), 1)
+    out["wall_s"] = round(time.perf_counter() - t0, 3)
+    print(json.dumps(out, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()
