@@ -60,10 +60,32 @@ _PREP_WORDS = (r"nog|ook|al|pas|direct|meteen|kort|ruim|liefst|bij\s+voorkeur|in
                r"aan|op|per|sinds|vanaf|van|tot\s+en\s+met|tot|t/m|over|uit|d\.d\.")
 _PREFIX = rf"(?P<prefix>(?:\b(?:{_PREP_WORDS})\s+)*)"
 
-def _PART_(tag: str) -> str:
-    return (rf"(?P<part_{tag}>(?:(?:het|de)\s+)?(?:begin|eind|einde|midden|medio|ultimo|halverwege)(?:\s+van)?|half)\s+")
+_PART = r"(?P<part>(?:(?:het|de)\s+)?(?:begin|eind|einde|midden|medio|ultimo|halverwege)(?:\s+van)?|half)\s+"
 
 _WEEKDAY = r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
+
+# calendar expressions share one optional lead: a part ("eind", "het begin van") and a qualifier ("deze", "het komende")
+_CALENDAR = "|".join([
+    # a day
+    rf"{_WEEKDAY}(?P<day>\d{{1,2}})\s+(?P<dmon>{_MONTH_RE})\b(?:\s+(?P<dyear>{_YEAR}))?",
+    # a (part of a) month, or a range "maart/april"
+    rf"(?P<mon>{_MONTH_RE})(?:\s*(?:/|-|–)\s*(?P<mon2>{_MONTH_RE}))?\b(?:\s+(?:van\s+)?(?P<myear>{_YEARREF}))?",
+    # quarters and halves
+    rf"(?P<qord>eerste|tweede|derde|vierde|laatste|1e|2e|3e|4e)\s+kwartaal\b(?:\s+(?:van\s+)?(?P<qyear>{_YEARREF}))?",
+    rf"\bQ(?P<qnum>[1-4])(?:\s*(?:van\s+|-\s*)?(?P<qyear2>{_YEAR}))?\b",
+    rf"(?P<hord>eerste|tweede)\s+(?:helft|halfjaar|half\s+jaar)\b(?:\s+(?:van\s+)?(?P<hyear>{_YEARREF}))?",
+    # seasons
+    rf"(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\b(?:\s+(?:van\s+)?(?P<syear>{_YEARREF}))?",
+    # recesses and holidays
+    r"(?P<recess>zomerreces|zomervakantie|kerstreces|kerstvakantie|kerstmis|kerst|"
+    rf"herfstreces|voorjaarsreces|krokusreces|meireces|jaarwisseling)\b(?:\s+(?:van\s+)?(?P<ryear>{_YEARREF}))?",
+    # budget cycle events
+    r"(?<![\w-])(?P<event>prinsjesdag|miljoenennota|voorjaarsnota|verantwoordingsdag|"
+    r"(?:[\w]+-)*begrotingsbehandeling(?:en)?|behandeling\s+van\s+de\s+(?:[\w]+-)*begroting|(?:ontwerp)?begroting)\b"
+    rf"(?:\s+(?:(?:van|voor)\s+(?:het\s+jaar\s+)?)?(?P<eyear>{_YEARREF}))?",
+    # a (part of a) year
+    rf"(?P<year>{_YEARREF})\b",
+])
 
 _CORE = "|".join([
     # within / over a period
@@ -72,42 +94,38 @@ _CORE = "|".join([
     r"(?P<vague>eerdaags|binnenkort|spoedig|op\s+(?:zeer\s+|zo\s+)?korte\s+termijn|"
     r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|"
     rf"(?:de\s+)?komende\s+(?:(?P<vn>{_NUM})\s+)?(?P<vu>weken|maanden|dagen|week|maand))\b",
-    # a day
-    rf"{_WEEKDAY}(?P<day>\d{{1,2}})\s+(?P<dmon>{_MONTH_RE})\b(?:\s+(?P<dyear>{_YEAR}))?",
-    # a (part of a) month
-    rf"(?:{_PART_('m')})?(?P<mon>{_MONTH_RE})\b(?:\s+(?:van\s+)?(?P<myear>{_YEARREF}))?",
-    # quarters and halves
-    rf"(?:{_PART_('q')})?(?:(?:het|de)\s+)?(?P<qord>eerste|tweede|derde|vierde|laatste|1e|2e|3e|4e)\s+kwartaal\b"
-    rf"(?:\s+(?:van\s+)?(?P<qyear>{_YEARREF}))?",
-    rf"(?:{_PART_('r')})?\bQ(?P<qnum>[1-4])(?:\s*(?:van\s+|-\s*)?(?P<qyear2>{_YEAR}))?\b",
-    rf"(?:{_PART_('h')})?(?:(?:het|de)\s+)?(?P<hord>eerste|tweede)\s+(?:helft|halfjaar|half\s+jaar)\b"
-    rf"(?:\s+(?:van\s+)?(?P<hyear>{_YEARREF}))?",
-    # seasons
-    rf"(?:{_PART_('s')})?(?:(?P<squal>{_QUAL})\s+)?(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\b"
-    rf"(?:\s+(?:van\s+)?(?P<syear>{_YEARREF}))?",
-    # recesses and holidays
-    rf"(?:(?P<rqual>{_QUAL})\s+)?(?P<recess>zomerreces|zomervakantie|kerstreces|kerstvakantie|kerstmis|kerst|"
-    rf"herfstreces|voorjaarsreces|krokusreces|meireces|jaarwisseling)\b(?:\s+(?:van\s+)?(?P<ryear>{_YEARREF}))?",
-    # budget cycle events
-    rf"(?:(?P<equal>{_QUAL})\s+)?(?<![\w-])(?P<event>prinsjesdag|miljoenennota|voorjaarsnota|verantwoordingsdag|"
-    r"(?:[\w]+-)*begrotingsbehandeling(?:en)?|behandeling\s+van\s+de\s+(?:[\w]+-)*begroting|"
-    r"(?:ontwerp)?begroting(?:\s+(?:van|voor)\s+(?:het\s+jaar\s+)?(?=(?:19|20)\d\d))?)\b"
-    rf"(?:\s+(?:van\s+|voor\s+)?(?P<eyear>{_YEARREF}))?",
     # relative weeks and months
     r"(?P<relper>deze|volgende|komende)\s+(?P<relunit>week|maand)\b",
-    # a (part of a) year
-    rf"(?:{_PART_('y')})?(?P<year>{_YEARREF})\b",
+    rf"(?:{_PART})?(?:(?P<qual>{_QUAL})\s+)?(?:{_CALENDAR})",
 ])
 
 PATTERN = re.compile(rf"{_PREFIX}(?P<core>{_CORE})", re.I)
+_SEARCH = re.compile(rf"(?<![\w/-]){_PREFIX}(?P<core>{_CORE})", re.I)
 
 # every time expression contains one of these words; the full pattern is only tried just before them
 TRIGGER = re.compile(
     rf"(?<!\w)(?:{_MONTH_RE}|(?:19|20)\d\d|q[1-4]|kwartaal|helft|halfjaar|voorjaar|lente|zomer|najaar|herfst|winter|"
     r"zomerreces|zomervakantie|kerstreces|kerstvakantie|kerstmis|kerst|herfstreces|voorjaarsreces|krokusreces|meireces|"
-    r"jaarwisseling|prinsjesdag|miljoenennota|voorjaarsnota|verantwoordingsdag|begroting\w*|(?:kalender)?jaar|jaren|"
-    r"week|weken|maand|maanden|dag|dagen|werkdagen|eerdaags|binnenkort|spoedig|snel|vlot|termijn|zsm)(?!\w)", re.I)
-_WORD_START = re.compile(r"(?<![\w/-])[\wÀ-ÿ]")
+    r"jaarwisseling|prinsjesdag|miljoenennota|voorjaarsnota|verantwoordingsdag|begroting\w*|eerdaags|binnenkort|"
+    r"spoedig|termijn|zsm|(?P<snel>snel|vlot)|(?P<unit>(?:kalender)?jaar|jaren|week|weken|maand|maanden|dag|dagen|werkdagen))"
+    r"(?!\w)", re.I)
+# a unit word ("weken", "jaar") only starts a time expression after one of these words
+_ZO = re.compile(r"\bzo\s+$", re.I)
+_UNIT_CUE = re.compile(r"\b(?:binnen|over|komende?|deze|dit|volgende?|aankomende?|vorige?|lopende?|het|huidige|half|"
+                       r"eind|einde|begin|midden)\b", re.I)
+_WORD_START = re.compile(r"(?<![\w/-])\w+")
+# the words a match can begin with (prepositions, parts, qualifiers, articles, cores); others are skipped
+_START_WORDS = frozenset((
+    "nog ook al pas direct meteen kort ruim liefst bij in uiterlijk ten niet voorafgaand voorafgaande vóór voor "
+    "rond rondom omstreeks tijdens gedurende na met aan op per sinds vanaf van tot t over uit d "
+    "het de begin eind einde midden medio ultimo halverwege half deze dit komend komende aankomend aankomende "
+    "volgend volgende eerstvolgende eerstkomende lopend lopende vorig vorige "
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
+    "eerste tweede derde vierde laatste 1e 2e 3e 4e q1 q2 q3 q4 "
+    "voorjaar lente zomer najaar herfst winter zomerreces zomervakantie kerstreces kerstvakantie kerstmis kerst "
+    "herfstreces voorjaarsreces krokusreces meireces jaarwisseling prinsjesdag miljoenennota voorjaarsnota "
+    "verantwoordingsdag begroting ontwerpbegroting begrotingsbehandeling begrotingsbehandelingen behandeling "
+    "eerdaags binnenkort spoedig zo zsm binnen jaar kalenderjaar " + " ".join(MONTHS)).split())
 
 # cheap prefilter: a text without any of these cannot hold a deadline
 PREFILTER = re.compile(
@@ -119,15 +137,29 @@ _PAST = re.compile(
     r"\b(?:heeft|hebben|had|hadden|was|waren|werd|werden|vond|vonden|plaatsgevonden|destijds|jl\b\.?|j\.l\.|"
     r"afgelopen)\b|\b(?:is|zijn)\s+(?:\S+\s+){0,6}?\w*ge\w+[dt]\b", re.I)
 _FUTURE = re.compile(
-    r"\b(?:zal|zullen|zult|zou|zouden|ga|gaat|gaan|wil|wilt|willen|verwacht\w*|voornemen\w*|streef|streven|"
+    r"\b(?:zal|zullen|zult|zou|zouden|ga|gaat|gaan|wil|wilt|willen|verwacht|verwachten|verwachte|voornemen\w*|streef|streven|"
     r"beoog\w*|verzoek\w*|verzocht|vraagt|vragen|roept|moet|moeten|dient|dienen|kom|komt|komen|wordt|worden|"
-    r"gepland|plan|planning|voorzien|aanstaande|toezeg\w*|zeg\w*\s+toe)\b|\bte\s+(?:\w+\s+)?\w+en\b", re.I)
+    r"gepland|plan|planning|voorzien|aanstaande|zeg\w*\s+toe)\b|\bte\s+(?:\w+\s+)?\w+en\b", re.I)
 _SENT_END = re.compile(r"(?<![A-Z])(?<!\b[a-z])(?<!\bnr)(?<!\bjl)(?<!\bd\.d)[.!?;](?=\s)|\n\s*\n")
 # nouns after which "voor 2030" names the year something is for ("doelen voor 2030"), not a deadline
 _FOR_NOUN = re.compile(
     r"(?:doel|doelen|doelstelling|doelstellingen|begroting|budget|middelen|raming|ramingen|plannen|cijfers|kosten|"
     r"bedrag|bedragen|tarief|tarieven|quotum|norm|normen|ambitie|ambities|regeling|afspraken|geld|periode|"
     r"realisatie|prognose|verwachting|cijfer|opgave|taakstelling|plafond|heffing|premie|index|indexatie)\W*$", re.I)
+
+# "voor 2025" is "before 2025" after an adverbial slot (pronoun, adverb, auxiliary, comma), not after a noun
+_VOOR_YEAR_BEFORE = re.compile(
+    r"(?:^|[,;:(–-]|\b(?:dit|dat|deze|die|hier\w*|daar\w*|er|kamer|regering|kabinet|minister|staatssecretaris|om|en|of|"
+    r"zo|mogelijk|graag|ook|wel|dan|wordt|worden|zal|zullen|moet|moeten|kan|kunnen|wil|willen|uiterlijk|nog|al|"
+    r"ruim|liefst|bij\s+voorkeur|in\s+ieder\s+geval|ik|wij|we|het|ze|zij|hij|u|uw\s+kamer))\s*$", re.I)
+_TE_AFTER = re.compile(r"(?:\s+[\w-]+){0,6}?\s+te\s+\w+", re.I)
+# a motion's considerations describe the situation; its deadlines stand in the dictum ("verzoekt ...")
+_CONSIDERATION = re.compile(
+    r"(?:^|beraadslaging,)\s*(?:[-–•*]\s*)?(?:constaterende|overwegende|van\s+mening|van\s+oordeel|gelet\s+op|"
+    r"gezien|in\s+aanmerking\s+nemende|wijzende|erkennende|vaststellende|concluderende|zich\s+realiserende|"
+    r"benadrukkende|onderschrijvende|overwegend)\b", re.I)
+# "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
+_ATTRIBUTIVE = re.compile(r"\s+\w*ge\w+de\b", re.I)
 
 _REJECT_PREPS = {"op", "per", "sinds", "vanaf", "van", "tot", "tot en met", "t/m", "over", "uit", "d.d.",
                  "met ingang van"}
@@ -273,7 +305,9 @@ def _period(g: dict, y: int) -> tuple[date, date, str, str]:
         return d, d, "day", "day"
     if g.get("mon"):
         m = MONTHS[g["mon"].lower()]
-        return date(y, m, 1), date(y, m, _last_day(y, m)), "month", "month"
+        m2 = MONTHS[g["mon2"].lower()] if g.get("mon2") else m
+        y2 = y + (m2 < m)
+        return date(y, m, 1), date(y2, m2, _last_day(y2, m2)), "month", "month"
     if g.get("qord") or g.get("qnum"):
         q = int(g["qnum"]) if g.get("qnum") else ORDINALS[g["qord"].lower()]
         m0 = 3 * (q - 1) + 1
@@ -358,7 +392,7 @@ def _final(kind: str, how: str, g: dict, y: int, anchor: Optional[date]) -> tupl
 
 def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
     g = m.groupdict()
-    g["part"] = next((v for k, v in g.items() if k.startswith("part_") and v), None)
+
     words = _prefix_words(g.get("prefix") or "")
     preps = [w for w in words if w not in _MODIFIERS]
     last = preps[-1] if preps else None
@@ -425,8 +459,7 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         return None
     is_event = bool(g.get("event"))
     event_name = (g.get("event") or "").lower()
-    plain_begroting = is_event and re.match(r"(?:ontwerp)?begroting\b", event_name) and "voor" not in event_name \
-        and "van" not in event_name
+    plain_begroting = bool(is_event and re.match(r"(?:ontwerp)?begroting$", event_name))
     how = ""
     if "uiterlijk" in words or "ten laatste" in words or "niet later dan" in words:
         kind, how = "by", "limit"
@@ -442,6 +475,8 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         if not (g.get("season") or g.get("recess") or is_event):
             return None
         kind = "after"
+    elif last in ("tijdens", "gedurende") and is_event:
+        return None   # "tijdens de begrotingsbehandeling" names the debate where something was said
     elif last in ("in", "rond", "rondom", "omstreeks", "tijdens", "gedurende", "in de loop van", "aan"):
         kind = "in"
     elif last is None:
@@ -452,17 +487,15 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
 
     # what may stand without a preposition
     if bare:
-        ok = (g.get("part") or g.get("squal") and g["squal"].lower() not in ("het", "de")
+        ok = (g.get("part") or g.get("qual") and g["qual"].lower() not in ("het", "de")
               or g.get("hord") or (g.get("qord") or g.get("qnum")) and (g.get("qyear") or g.get("qyear2"))
               or (g.get("year") and not re.match(r"\d", g["year"])))
         if not ok or g.get("day"):
             return None
     if g.get("day") and kind == "in" and last != "rond":
         return None   # "in 1 maart" does not occur; a bare day is an event date
-    if plain_begroting and (how != "event" and not (kind == "in" and g.get("eyear"))):
-        return None   # "voor de begroting" = for the budget
-    if plain_begroting and kind == "in" and not g.get("eyear"):
-        return None
+    if plain_begroting and (how == "before" or (how != "event" and not g.get("eyear"))):
+        return None   # "voor de begroting" = for the budget; "in de begroting" = in the budget
     if is_event and kind == "in":
         kind, how = "by", "event"
     # "voor 2030" / "voor dit jaar": ambiguous with "for"; only accented vóór counts, or a following infinitive
@@ -478,9 +511,10 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         return None
 
     y, explicit, missing = _year_of(yref, anchor)
-    if event_name.startswith(("begroting", "ontwerpbegroting")) and "behandeling" not in event_name and ("voor" in event_name or "van" in event_name) \
-            and y is not None:
+    if plain_begroting and y is not None:
         y -= 1        # "de begroting voor 2026" is presented on Prinsjesdag 2025
+        if anchor is not None and parl.prinsjesdag(y) < anchor:
+            return None   # a budget already presented: a reference, not a deadline
     if y is not None and (y < 1900 or y > 2200):
         return None
 
@@ -492,7 +526,7 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
             # validate the expression itself (31 februari) with a leap year
             _period(g, 2024)
             return _Parsed(kind, None, None, False, bare)
-        qual = (g.get("squal") or g.get("rqual") or g.get("equal") or "").lower()
+        qual = re.sub(r"\s+", " ", (g.get("qual") or "").lower())
         qual = re.sub(r"^(?:het|de)\s+(?=\w)", "", qual) if " " in qual else qual
         for yy in range(anchor.year - 1, anchor.year + 3):
             try:
@@ -526,14 +560,56 @@ def _to_deadline(text: str, a: int, b: int, p: _Parsed, anchor: Optional[date]) 
     return Deadline(text=text[a:b], kind=p.kind, start=_iso(start), end=_iso(p.end), char_start=a, char_end=b)
 
 
-def _sentence(text: str, a: int, b: int) -> str:
-    lo = max(0, a - 400)
-    seg = text[lo:a]
-    ends = list(_SENT_END.finditer(seg))
-    s = lo + ends[-1].end() if ends else lo
-    m = _SENT_END.search(text, b, min(len(text), b + 400))
-    e = m.start() if m else min(len(text), b + 400)
-    return text[s:e]
+_CLAUSE_SEP = re.compile(r"[,;:()«»\u201c\u201d\u2013]|\s-\s|\b(?:om|en|maar|waarna|zodat|omdat|terwijl|nadat|dat|die|"
+                         r"waarin|waarbij|waarmee|waarover|wat)\b", re.I)
+
+
+def _tense(text: str, a: int, b: int) -> tuple[bool, bool]:
+    """(past, future) markers of the clause around text[a:b], or of its sentence when the clause has none."""
+    sent, s0 = _sentence(text, a, b)
+    ra, rb = a - s0, b - s0
+    seps = [m for m in _CLAUSE_SEP.finditer(sent)]
+    lo = max((m.end() for m in seps if m.end() <= ra), default=0)
+    hi = min((m.start() for m in seps if m.start() >= rb), default=len(sent))
+    clause = sent[lo:ra] + " " + sent[rb:hi]
+    past, future = bool(_PAST.search(clause)), bool(_FUTURE.search(clause))
+    if past or future:
+        return past, future
+    return bool(_PAST.search(sent)), bool(_FUTURE.search(sent))
+
+
+_DELIMS = (". ", ".\n", "; ", ";\n", "? ", "?\n", "! ", "!\n", "\n\n")
+_ABBREV = frozenset("jl j.l nr nrs d.d o.a bijv resp art mr dr prof ca blz zgn vgl e.d m.b.t t.a.v i.v.m z.s.m".split())
+
+
+def _is_abbrev(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    w0 = dot
+    while w0 > 0 and not text[w0 - 1].isspace() and text[w0 - 1] not in "(«":
+        w0 -= 1
+    word = text[w0:dot].lower()
+    return word in _ABBREV or (len(word) == 1 and word.isalpha() and word.isupper())
+
+
+def _sentence(text: str, a: int, b: int) -> tuple[str, int]:
+    """The sentence (or ';'-segment) around text[a:b], at most 400 characters either side."""
+    lo, hi = max(0, a - 400), min(len(text), b + 400)
+    s = lo
+    for d in _DELIMS:
+        i = text.rfind(d, lo, a)
+        while i >= 0 and _is_abbrev(text, i):
+            i = text.rfind(d, lo, i)
+        if i >= 0 and i + len(d) > s:
+            s = i + len(d)
+    e = hi
+    for d in _DELIMS:
+        i = text.find(d, b, hi)
+        while i >= 0 and _is_abbrev(text, i):
+            i = text.find(d, i + 1, hi)
+        if 0 <= i < e:
+            e = i
+    return text[s:e], s
 
 
 def _trim_prefix(text: str, a: int, prefix: str) -> int:
@@ -549,18 +625,23 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
         if g.get("year") and g.get("prefix") and re.search(r"\bvoor\s+$", g["prefix"], re.I):
             before = text[max(0, m.start("core") - 60):m.start("core")]
             after = text[m.end():m.end() + 80]
-            words_before = re.sub(r"\s*(?:nog|uiterlijk)?\s*voor\s*$", "", before, flags=re.I)
-            g["_voor_year_ok"] = bool(re.match(r"(?:\s+[\w-]+){0,5}?\s+te\s+\w+", after)) \
-                and not _FOR_NOUN.search(words_before)
+            words_before = re.sub(r"\s*(?:(?:nog|uiterlijk|al|ruim)\s+)*voor\s*$", "", before, flags=re.I)
+            g["_voor_year_ok"] = bool(_VOOR_YEAR_BEFORE.search(words_before)) and bool(_FUTURE.match(after) or
+                                                                                  _TE_AFTER.match(after))
         mm = _GroupView(m, g)
         p = _resolve(mm, anchor)
         if p is None:
             continue
         a, b = _trim_prefix(text, m.start(), g.get("prefix") or ""), m.end()
         if context:
-            sent = _sentence(text, a, b)
-            past = bool(_PAST.search(sent))
-            future = bool(_FUTURE.search(sent))
+            if _ATTRIBUTIVE.match(text, b):
+                continue
+            if g.get("event") and re.search(r"samenhangend\w*\s+$", text[max(0, a - 30):a], re.I):
+                continue           # "(wijziging samenhangende met de Voorjaarsnota)": a bill's title
+            sent, _ = _sentence(text, a, b)
+            if _CONSIDERATION.match(sent.lstrip()) or _CONSIDERATION.search(sent[:160]):
+                continue
+            past, future = _tense(text, a, b)
             if past and not future:
                 continue
             if p.kind in ("in", "after") and p.explicit_year and anchor is not None and p.end is not None \
@@ -576,6 +657,11 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
     return out
 
 
+_START_RE = re.compile(
+    r"(?<![\w/-])(?:" + "|".join(sorted((re.escape(w) for w in _START_WORDS), key=len, reverse=True))
+    + r")(?!\w)|(?<![\w/-])(?:\d|\w+-)", re.I)
+
+
 def _matches(text: str):
     """Leftmost, non-overlapping matches of PATTERN, tried only at word starts shortly before a trigger word."""
     last_end = 0
@@ -583,13 +669,23 @@ def _matches(text: str):
         ts = t.start()
         if ts < last_end:
             continue
-        lo = max(last_end, ts - 110)
-        for w in _WORD_START.finditer(text, lo, t.end()):
-            m = PATTERN.match(text, w.start())
-            if m is not None and m.end() > ts:
+        lo = max(last_end, ts - 70)
+        if t.group("unit") and not _UNIT_CUE.search(text, max(lo, ts - 40), ts):
+            continue
+        if t.group("snel") and not (_ZO.search(text, max(0, ts - 6), ts)
+                                    and re.match(r"\s+(?:als\s+)?(?:mogelijk|het|dat)\b", text[t.end():t.end() + 20])):
+            continue
+        hi = min(len(text), t.end() + 90)
+        pos = lo
+        while pos <= ts:
+            m = _SEARCH.search(text, pos, hi)
+            if m is None or m.start() > ts:
+                break
+            if m.end() > ts:
                 last_end = m.end()
                 yield m
                 break
+            pos = m.end() if m.end() > pos else pos + 1
 
 
 class _GroupView:
