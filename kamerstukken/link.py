@@ -612,6 +612,8 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             put(i, 0.98, "fulfils", ev, (0, 100 + pos), raw=1.9)
     for pos, z in enumerate(letter.related_zaken):
         i = index.by_zaak.get(z)
+        if i is None:
+            i = index.by_id.get(z.lower())
         if i is not None:
             t = index.targets[i]
             put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos), raw=1.8)
@@ -1041,6 +1043,8 @@ def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
     related = meta.get("gerelateerd_naar") or meta.get("zaak_gerelateerd_naar") or []
     if isinstance(related, str):
         related = [related]
+    related = list(related) + extra.get("related", {}).get(did, []) + \
+        [z for k in (meta.get("zaak_nummer"), meta.get("zaak_id")) if k for z in extra.get("related", {}).get(k, [])]
     stm = extra.get("statements", {}).get(did, [])
     members = []
     for m in _MEMBER.finditer(title + "\n" + text[:5000]):
@@ -1073,6 +1077,14 @@ def _extraction_maps(store) -> dict:
         for doc_id, typ, pts in store.db.execute("select doc_id, type, points_to from statements"):
             extra["statements"].setdefault(doc_id, []).append((typ, _loads(pts, [])))
             extra["has_extraction"].add(doc_id)
+    extra["related"] = {}
+    if "zaak_relations" in tables:
+        # Zaak.GerelateerdNaar as stored by the OData scraper: the letter's document or Zaak -> a motion's Zaak
+        for from_id, from_zaak, to_id, to_zaak in store.db.execute(
+                "select from_id, from_zaak, to_id, to_zaak from zaak_relations where relation like '%erelateerd%'"):
+            for key in (from_id, from_zaak):
+                if key:
+                    extra["related"].setdefault(key, []).extend(x for x in (to_zaak, to_id) if x)
     if "footnotes" in tables:
         for doc_id, mark, text in store.db.execute("select doc_id, mark, text from footnotes"):
             extra["footnotes"].setdefault(doc_id, {})[mark] = text

@@ -111,8 +111,23 @@ def _m4_scraper_tables(db: sqlite_utils.Database) -> None:
         db["motions"].add_column("uitvoeringsstatus", str)
 
 
+def _m5_ledger(db: sqlite_utils.Database) -> None:
+    """Linker state (what was linked with which inputs, for incremental runs) and the status ledger, which
+    `kamerstukken.status.compute_status` rebuilds from the store every time (never edited by hand)."""
+    db["link_state"].create({"kind": str, "id": str, "fingerprint": str, "updated_at": str},
+                            pk=("kind", "id"), if_not_exists=True)
+    db["status"].create({
+        "id": str, "kind": str, "title": str, "date": str, "dossier": str, "ministry": str, "member": str,
+        "deadline_text": str, "deadline_end": str, "status": str, "fulfilled_by": str, "fulfilled_on": str,
+        "days_late": int, "days_overdue": int, "claimed_by": str, "responded_by": str, "register_status": str,
+        "register_disagrees": int, "note": str, "today": str, "computed_at": str,
+    }, pk="id", if_not_exists=True)
+    for col in ("status", "kind", "deadline_end", "ministry", "dossier"):
+        db["status"].create_index([col], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
-                                                             _m4_scraper_tables]
+                                                             _m4_scraper_tables, _m5_ledger]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
