@@ -29,7 +29,7 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
         paths, jsonl = [BUNDLED_DOCUMENTS], BUNDLED_JSONL
     timings, errors = {}, []
     t0 = time.perf_counter()
-    step = progress or (lambda name, total=None: (lambda n=1: None))
+    step = progress or (lambda name, total=None: (lambda n=1, **kw: None))
     if paths:
         from .ingest import iter_files
         files = list(iter_files(paths))
@@ -54,7 +54,7 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
         link_store = None
     if link_store:
         adv = step("link", None)
-        link_stats = link_store(store, progress=lambda n=1: adv(n))
+        link_stats = link_store(store, progress=lambda done, total: adv(0, completed=done, total=total))
     timings["link_s"] = round(time.perf_counter() - t2, 2)
     report = {"database": str(store.path), "counts": store.counts(), "timings": timings, "errors": errors,
               "link": link_stats}
@@ -101,7 +101,13 @@ def register(app: typer.Typer) -> None:
         with progress_bar(quiet or as_json) as prog:
             def step(name, total=None):
                 task = prog.add_task(name, total=total)
-                return lambda n=1: prog.advance(task, n)
+
+                def adv(n=1, completed=None, total=None):
+                    if completed is not None:
+                        prog.update(task, completed=completed, total=total)
+                    else:
+                        prog.advance(task, n)
+                return adv
             report = build(store, list(paths) if paths else None, list(jsonl) if jsonl else None,
                            today=date.fromisoformat(today) if today else None, progress=step)
         if as_json:

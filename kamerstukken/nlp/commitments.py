@@ -310,7 +310,15 @@ def _load_model():
 def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
     """Label each sentence `commitment`, `fulfilment` or `none` with a score (prefilter + rules + classifier)."""
     out: list[Optional[tuple[str, float]]] = [None] * len(sentences)
-    idx = [i for i, s in enumerate(sentences) if PREFILTER.search(s)]
+    idx = []
+    for i, s in enumerate(sentences):
+        if not PREFILTER.search(s):
+            continue
+        # Motion parts and subject-line negatives decide on a regex alone: skip the costlier Matcher/classifier.
+        if RULES["n_motion_part"].search(s) or RULES["n_subject"].search(s):
+            out[i] = ("none", 0.99 if RULES["n_motion_part"].search(s) else 0.97)
+            continue
+        idx.append(i)
     if idx:
         cand = [sentences[i] for i in idx]
         feats = rule_features(cand)

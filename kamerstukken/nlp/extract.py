@@ -101,7 +101,9 @@ def extract_document(doc: Document, anchor: Optional[date] = None) -> Extraction
         for r in ex.references + ex.motions:
             r.char_start = r.char_end = -1
     ex.deadlines = find_deadlines(text, anchor)
-    ex.statements = find_statements(text, anchor)
+    # A motion is the Kamer's request: it holds no government commitment or fulfilment (its dicta are
+    # read by parse_motion_text below), so the statement classifier is not run over it.
+    ex.statements = [] if doc.kind == "motion" else find_statements(text, anchor)
     _attach_deadlines(ex.statements, ex.deadlines)
     if doc.kind == "motion":
         ex.motion_record = _motion_record(text, doc.title, doc.id, anchor)
