@@ -213,7 +213,7 @@ def test_brieven_without_body_become_letter_documents(env):
     srv.route("/odata/Document", odata_pages(srv, items))
     s = fetch_brieven(store, client, odata_url=srv.url + "/odata", since="2023-01-01")
     assert s["new"] == 2
-    doc = store.get_document("tk-2023D44593")
+    doc = store.get_document("2023D44593")
     assert doc.kind == "letter" and doc.text == "" and doc.date == "2023-10-26"
     assert doc.title.startswith("Appreciatie van de motie van het lid Pouw-Verweij")
     assert doc.meta["tk_document_nummer"] == "2023D44593" and doc.sources[0].format == "odata"

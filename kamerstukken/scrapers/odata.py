@@ -431,7 +431,7 @@ def letter_document(d: dict, url: str) -> Document:
     dossier = dossier_of(dossiers[0]) if dossiers else None
     kst = kst_id_of_document(d, dossier)
     nummer = d.get("DocumentNummer")
-    doc_id = kst or f"tk-{nummer}"
+    doc_id = kst or nummer  # the TK document number (e.g. 2025D12345), as in open data exports
     raw = json.dumps(d, sort_keys=True, ensure_ascii=False)
     meta = {"tk_document_nummer": nummer, "tk_document_id": d.get("Id"), "tk_soort": d.get("Soort"),
             "onderwerp": d.get("Onderwerp"), "tk_titel": d.get("Titel"),
