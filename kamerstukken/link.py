@@ -672,6 +672,8 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                     continue
                 s, ev = _score_mention(index, i, t, m, m_topic, m_terms, c)
                 if s > best:
+                    if m.declared_done:
+                        ev += " (declared done)"
                     best, best_ev, best_m, order = s, ev, m, (1, m.position)
             if t.kind == "commitment":
                 ns = max((name_sim(n, x) for n in letter.member_names for x in t.names), default=0.0)
@@ -907,10 +909,10 @@ def sync_motions(store) -> dict:
     existing = {r["id"]: r for r in store.db.query("select * from motions")}
     now = now_iso()
     rows = []
+    # a row the extract stage (or an earlier run) made from the motion's own document is left as it is
     docs = [r for r in store.db.query("select id, title, text, date, dossier, meta, updated_at from documents "
                                       "where kind = 'motion'")
-            if not (existing.get(r["id"], {}).get("known_from") == "document"
-                    and (existing[r["id"]].get("updated_at") or "") >= (r.get("updated_at") or ""))]
+            if existing.get(r["id"], {}).get("known_from") != "document"]
     dls = _deadlines_by_doc(store, {d["id"] for d in docs}) if docs else {}
     for d in docs:
         cur = existing.get(d["id"])
@@ -1126,6 +1128,20 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
     letter_rows = list(store.db.query(f"select id, title, text, date, dossier, ministry, meta, updated_at from documents "
                                       f"where kind in ({qk}) order by id", list(kinds)))
     letters = [(letter_from_store(store, r, extra), r.get("updated_at") or "") for r in letter_rows]
+    # motions a letter cites that the store does not hold yet get a row known_from='reference'
+    known = {t.id.lower() for t in targets}
+    new_rows = []
+    for rec, _ in letters:
+        for m in rec.mentions:
+            if m.ref and m.ref.lower() not in known and re.match(r"kst-", m.ref, re.I):
+                row = _reference_motion_row(m.ref, m.submitters, m.request, -1, -1, m.text, rec.date, [])
+                new_rows.append({**{k: None for k in _MOTION_COLS}, **row, "updated_at": now_iso()})
+                known.add(m.ref.lower())
+    if new_rows:
+        with store.transaction():
+            store.db["motions"].upsert_all(new_rows, pk="id", alter=True)
+        stats["motions_from_references"] = stats.get("motions_from_references", 0) + len(new_rows)
+        targets = targets_from_store(store)
     target_fp = {t.id: _target_fingerprint(t) for t in targets}
     letter_fp = {rec.id: _letter_fingerprint(rec, upd) for rec, upd in letters}
     changed_targets = [t for t in targets if state.get(("target", t.id)) != target_fp[t.id]]

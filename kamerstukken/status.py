@@ -1,0 +1,289 @@
+"""The status ledger: for every motion and commitment, whether a letter carried it out, and when.
+
+Recomputed from the store (motions, commitments, links, documents, motion_mentions) by `compute_status`,
+which rebuilds the table `status` every time; nothing here is edited by hand.
+
+status         meaning
+open           no accepted fulfilling letter; no deadline passed (or none known)
+overdue        no accepted fulfilling letter and the deadline's end lies before `today` (days_overdue)
+fulfilled      an accepted `fulfils` link from a letter (fulfilled_by, fulfilled_on)
+fulfilled_late as fulfilled, but the letter came after the deadline's end (days_late = letter date - end);
+               claimed_by is set as well when that letter declared it done
+claimed_done   a letter declares it done ("als afgedaan", "Afdoening van de motie"), in time or without a
+               deadline; fulfilled_by = claimed_by = that letter
+not_adopted    a motion the Kamer rejected or that was withdrawn (nothing to carry out)
+
+Zaak.Afgedaan (motions.tk_process_finished) means only that the Kamer finished with the motion; it is NOT
+fulfilment and is not used. Where a register (TK toezegging status, EK uitvoeringsstatus) says otherwise
+than the links, both are kept and `register_disagrees` is set, with a note.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Optional
+
+from .link import _loads, fold
+
+STATUSES = ("open", "overdue", "fulfilled", "fulfilled_late", "claimed_done", "not_adopted")
+DONE = {"fulfilled", "fulfilled_late", "claimed_done"}
+
+# register vocabularies (TK toezegging XSD, EK pages) -> done | open | lapsed
+_REGISTER = {"voldaan": "done", "afgedaan": "done", "deels voldaan": "partly", "deels afgedaan": "partly",
+             "uitgevoerd": "done", "openstaand": "open", "open": "open", "niet voldaan": "open",
+             "vervallen": "lapsed", "ingetrokken": "lapsed"}
+
+
+@dataclass
+class StatusRow:
+    id: str
+    kind: str                      # motion | commitment
+    title: str = ""
+    date: Optional[str] = None
+    dossier: Optional[str] = None
+    ministry: Optional[str] = None
+    member: Optional[str] = None   # submitters (motion) or the member the promise was made to (commitment)
+    deadline_text: Optional[str] = None
+    deadline_end: Optional[str] = None
+    status: str = "open"
+    fulfilled_by: Optional[str] = None
+    fulfilled_on: Optional[str] = None
+    days_late: Optional[int] = None
+    days_overdue: Optional[int] = None
+    claimed_by: Optional[str] = None
+    responded_by: Optional[str] = None
+    register_status: Optional[str] = None
+    register_disagrees: bool = False
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def register_class(value: Optional[str]) -> Optional[str]:
+    """"Voldaan" -> done, "Openstaand" -> open, "Vervallen" -> lapsed, "Deels voldaan" -> partly."""
+    if not value:
+        return None
+    return _REGISTER.get(fold(value).strip())
+
+
+def _d(s: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(str(s)[:10]) if s else None
+    except ValueError:
+        return None
+
+
+def _not_adopted(besluit: Optional[str]) -> bool:
+    b = fold(besluit or "")
+    return any(w in b for w in ("verworpen", "ingetrokken", "niet aangenomen"))
+
+
+def decide(target_date: Optional[str], deadline_end: Optional[str], fulfilling: list[tuple[str, str]],
+           claims: list[tuple[str, str]], today: date) -> dict:
+    """The status of one motion or commitment from its accepted fulfilling letters [(letter id, date)], the
+    letters that declare it done, its deadline end and `today`. Pure."""
+    out: dict[str, Any] = {"status": "open", "fulfilled_by": None, "fulfilled_on": None, "days_late": None,
+                           "days_overdue": None, "claimed_by": None}
+    end = _d(deadline_end)
+    t0 = _d(target_date)
+    fl = sorted((d, lid) for lid, d in fulfilling if d and (t0 is None or _d(d) is None or _d(d) >= t0))
+    cl = sorted((d, lid) for lid, d in claims if d)
+    first = min(fl + cl) if (fl or cl) else None
+    if first:
+        out["fulfilled_on"], out["fulfilled_by"] = first
+        if cl:
+            out["claimed_by"] = cl[0][1]
+        fd = _d(first[0])
+        if end and fd and fd > end:
+            out["days_late"] = (fd - end).days
+        # lateness first (the figure clerks ask for); then whether a letter declared it done
+        out["status"] = "fulfilled_late" if out["days_late"] else ("claimed_done" if cl else "fulfilled")
+    elif end and today > end:
+        out["status"] = "overdue"
+        out["days_overdue"] = (today - end).days
+    return out
+
+
+def _links_by_target(store) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    q = ("select l.from_id, l.to_id, l.relation, l.score, l.accepted, l.evidence, d.date as letter_date, "
+         "d.title as letter_title from links l left join documents d on d.id = l.from_id where l.accepted = 1")
+    for r in store.db.query(q):
+        out.setdefault(r["to_id"], []).append(r)
+    return out
+
+
+def _declared_done(store) -> dict[str, list[tuple[str, str]]]:
+    """Letters that declare a motion done, by the motion's id: explicit (motion_mentions.declared_done with a
+    ref) and through links whose evidence says so."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    if "motion_mentions" in store.db.table_names():
+        q = ("select mm.ref, mm.doc_id, d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
+             "where mm.declared_done = 1 and mm.ref is not null")
+        for ref, doc_id, d in store.db.execute(q):
+            out.setdefault(ref, []).append((doc_id, d))
+    return out
+
+
+def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
+    """Rebuild the table `status` from the store and return its rows (motions first, then commitments)."""
+    from .store import now_iso
+    today = today or date.today()
+    links = _links_by_target(store)
+    declared = _declared_done(store)
+    rows: list[StatusRow] = []
+    tables = set(store.db.table_names())
+    mcols = store.db["motions"].columns_dict if "motions" in tables else {}
+    for m in store.db.query("select * from motions order by date, id"):
+        mid = m["id"]
+        ls = links.get(mid, [])
+        fulfilling = [(l["from_id"], l["letter_date"]) for l in ls if l["relation"] == "fulfils"]
+        claims = [(l["from_id"], l["letter_date"]) for l in ls
+                  if l["relation"] == "fulfils" and "declared done" in (l["evidence"] or "")]
+        for lid, d in declared.get(mid, []):
+            if all(lid != c[0] for c in claims):
+                claims.append((lid, d))
+        dec = decide(m.get("date"), m.get("deadline_end"), fulfilling, claims, today)
+        subs = _loads(m.get("submitters"), [])
+        row = StatusRow(id=mid, kind="motion", title=m.get("title") or "", date=m.get("date"),
+                        dossier=m.get("dossier"), member=", ".join(subs) or None,
+                        deadline_text=m.get("deadline_text"), deadline_end=m.get("deadline_end"), **dec)
+        responds = sorted((l["letter_date"] or "", l["from_id"]) for l in ls if l["relation"] == "responds")
+        row.responded_by = responds[0][1] if responds else None
+        if row.status not in DONE and _not_adopted(m.get("besluit")):
+            row.status, row.days_overdue = "not_adopted", None
+        reg = m.get("uitvoeringsstatus") if "uitvoeringsstatus" in mcols else None
+        _register(row, reg)
+        if m.get("known_from") == "reference":
+            row.note = _join(row.note, "known only from a citing letter")
+        rows.append(row)
+    if "commitments" in tables:
+        q = ("select c.*, d.date as doc_date, d.dossier as doc_dossier, d.ministry as doc_ministry "
+             "from commitments c left join documents d on d.id = c.doc_id order by c.date, c.id")
+        for c in store.db.query(q):
+            cid = c["id"]
+            ls = [l for l in links.get(cid, []) if l["from_id"] != c.get("doc_id")]
+            fulfilling = [(l["from_id"], l["letter_date"]) for l in ls if l["relation"] == "fulfils"]
+            claims = [(l["from_id"], l["letter_date"]) for l in ls
+                      if l["relation"] == "fulfils" and "declared done" in (l["evidence"] or "")]
+            dec = decide(c.get("date") or c.get("doc_date"), c.get("deadline_end"), fulfilling, claims, today)
+            row = StatusRow(id=cid, kind="commitment", title=c.get("text") or c.get("topic") or "",
+                            date=c.get("date") or c.get("doc_date"), dossier=c.get("doc_dossier"),
+                            ministry=c.get("ministry") or c.get("doc_ministry"), member=c.get("member"),
+                            deadline_text=c.get("deadline_text"), deadline_end=c.get("deadline_end"), **dec)
+            responds = sorted((l["letter_date"] or "", l["from_id"]) for l in ls if l["relation"] == "responds")
+            row.responded_by = responds[0][1] if responds else None
+            _register(row, c.get("register_status"))
+            rows.append(row)
+    now = now_iso()
+    with store.transaction():
+        store.db.execute("delete from status")
+        if rows:
+            store.db["status"].insert_all(({**r.to_dict(), "register_disagrees": int(r.register_disagrees),
+                                            "today": today.isoformat(), "computed_at": now} for r in rows),
+                                          pk="id", replace=True, alter=True)
+    return rows
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def _register(row: StatusRow, value: Optional[str]) -> None:
+    """Keep what a register says next to our status; flag where the two disagree."""
+    if not value:
+        return
+    row.register_status = value
+    cls = register_class(value)
+    ours_done = row.status in DONE
+    if cls == "done" and not ours_done:
+        row.register_disagrees = True
+        row.note = _join(row.note, f"register says {value!r}, no fulfilling letter found")
+    elif cls == "open" and ours_done:
+        row.register_disagrees = True
+        row.note = _join(row.note, f"register says {value!r}, but {row.fulfilled_by} fulfils it")
+    elif cls == "lapsed" and row.status == "overdue":
+        row.register_disagrees = True
+        row.note = _join(row.note, f"register says {value!r} (lapsed), deadline passed without a letter")
+
+
+# --------------------------------------------------------------------------- queries
+
+def _rows(store, sql: str, args: list) -> list[dict]:
+    return list(store.db.query(sql, args))
+
+
+def status_of(store, id: str, today: Optional[date] = None) -> dict:
+    """Everything about one motion, commitment or letter: its text, deadline, links with evidence, status."""
+    compute_status(store, today)
+    out: dict[str, Any] = {"id": id}
+    m = _rows(store, "select * from motions where id = ?", [id])
+    c = _rows(store, "select * from commitments where id = ?", [id]) if "commitments" in store.db.table_names() else []
+    doc = store.get_document_row(id)
+    if m:
+        m = m[0]
+        out.update(kind="motion", title=m.get("title"), date=m.get("date"), dossier=m.get("dossier"),
+                   submitters=_loads(m.get("submitters"), []), text=" ".join(_loads(m.get("dicta"), [])),
+                   known_from=m.get("known_from"), kabinetsappreciatie=m.get("kabinetsappreciatie"),
+                   tk_process_finished=m.get("tk_process_finished"))
+    elif c:
+        c = c[0]
+        out.update(kind="commitment", title=c.get("topic") or "", text=c.get("text"), date=c.get("date"),
+                   member=c.get("member"), ministry=c.get("ministry"), doc_id=c.get("doc_id"),
+                   register_status=c.get("register_status"))
+    elif doc:
+        out.update(kind=doc.get("kind"), title=doc.get("title"), date=doc.get("date"), text=(doc.get("text") or "")[:2000])
+    else:
+        raise KeyError(id)
+    src = m or c
+    if src:
+        out["deadline"] = {k: src.get(f"deadline_{k}") for k in ("text", "kind", "start", "end")}
+    out["links"] = _rows(store, "select l.from_id, l.relation, l.score, l.accepted, l.evidence, l.rank, d.date, "
+                                "d.title from links l left join documents d on d.id = l.from_id "
+                                "where l.to_id = ? order by l.accepted desc, l.score desc", [id])
+    out["links_from"] = _rows(store, "select to_id, relation, score, accepted, evidence, rank from links "
+                                     "where from_id = ? order by rank", [id])
+    st = _rows(store, "select * from status where id = ?", [id])
+    out["status"] = st[0] if st else None
+    for l in out["links"] + out["links_from"]:
+        l["accepted"] = bool(l["accepted"])
+    if out["status"]:
+        out["status"]["register_disagrees"] = bool(out["status"]["register_disagrees"])
+    return out
+
+
+def list_commitments(store, overdue: bool = False, ministry: Optional[str] = None, since: Optional[str] = None,
+                     member: Optional[str] = None, today: Optional[date] = None) -> list[dict]:
+    """Commitments with their status; `overdue` only those past their deadline without a fulfilling letter,
+    `ministry` a short code (BZK), `since` made on or after an ISO date, `member` part of a member's name."""
+    compute_status(store, today)
+    sql, args = "select * from status where kind = 'commitment'", []
+    if overdue:
+        sql += " and status = 'overdue'"
+    if ministry:
+        sql += " and upper(ministry) = upper(?)"
+        args.append(ministry)
+    if since:
+        sql += " and date >= ?"
+        args.append(since)
+    if member:
+        sql += " and member like ?"
+        args.append(f"%{member}%")
+    sql += " order by days_overdue desc nulls last, deadline_end, date, id"
+    return _rows(store, sql, args)
+
+
+def list_motions(store, open_only: bool = False, dossier: Optional[str] = None,
+                 today: Optional[date] = None) -> list[dict]:
+    """Motions with their status; `open_only` keeps open and overdue ones; `dossier` e.g. "35300-VII"."""
+    compute_status(store, today)
+    sql, args = "select * from status where kind = 'motion'", []
+    if open_only:
+        sql += " and status in ('open', 'overdue')"
+    if dossier:
+        sql += " and (dossier = ? or replace(dossier, ' ', '') = replace(?, ' ', ''))"
+        args += [dossier, dossier]
+    sql += " order by date, id"
+    return _rows(store, sql, args)
