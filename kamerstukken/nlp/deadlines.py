@@ -69,7 +69,7 @@ _CALENDAR = "|".join([
     # a day
     rf"{_WEEKDAY}(?P<day>\d{{1,2}})\s+(?P<dmon>{_MONTH_RE})\b(?:\s+(?P<dyear>{_YEAR}))?",
     # a (part of a) month, or a range "maart/april"
-    rf"(?P<mon>{_MONTH_RE})(?:\s*(?:/|-|–)\s*(?P<mon2>{_MONTH_RE}))?\b(?:\s+(?:van\s+)?(?P<myear>{_YEARREF}))?",
+    rf"(?P<mon>{_MONTH_RE})(?:(?:\s*(?:/|-|–)\s*|\s+(?:en|of|tot|t/m)\s+)(?P<mon2>{_MONTH_RE}))?\b(?:\s+(?:van\s+)?(?P<myear>{_YEARREF}))?",
     # quarters and halves
     rf"(?P<qord>eerste|tweede|derde|vierde|laatste|1e|2e|3e|4e)\s+kwartaal\b(?:\s+(?:van\s+)?(?P<qyear>{_YEARREF}))?",
     rf"\bQ(?P<qnum>[1-4])(?:\s*(?:van\s+|-\s*)?(?P<qyear2>{_YEAR}))?\b",
@@ -92,7 +92,7 @@ _CORE = "|".join([
     rf"(?P<within>binnen|over)\s+(?P<wn>{_NUM_RANGE})\s+(?P<wu>werkdagen|dagen|dag|weken|week|maanden|maand|jaar|jaren|kwartaal|halfjaar)\b",
     # vague
     r"(?P<vague>eerdaags|binnenkort|spoedig|op\s+(?:zeer\s+|zo\s+)?korte\s+termijn|"
-    r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|"
+    r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|(?P<comingyear>het\s+komende\s+jaar)|"
     rf"(?:de\s+)?komende\s+(?:(?P<vn>{_NUM})\s+)?(?P<vu>weken|maanden|dagen|week|maand))\b",
     # relative weeks and months
     r"(?P<relper>deze|volgende|komende)\s+(?P<relunit>week|maand)\b",
@@ -135,7 +135,8 @@ PREFILTER = re.compile(
 
 _PAST = re.compile(
     r"\b(?:heeft|hebben|had|hadden|was|waren|werd|werden|vond|vonden|plaatsgevonden|destijds|jl\b\.?|j\.l\.|"
-    r"afgelopen)\b|\b(?:is|zijn)\s+(?:\S+\s+){0,6}?\w*ge\w+[dt]\b", re.I)
+    r"afgelopen|geweest|toen)\b|\b(?:is|zijn|ben|bent)\s+(?:\S+\s+){0,6}?(?:\w*ge\w+[dt]|\w*(?:afgesproken|besproken|"
+    r"gebleken|ontvangen|genomen|verschenen|gesproken|geschreven|gezonden|verzonden|aangenomen|ingediend|gebeurd))\b", re.I)
 _FUTURE = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|ga|gaat|gaan|wil|wilt|willen|verwacht|verwachten|verwachte|voornemen\w*|streef|streven|"
     r"beoog\w*|verzoek\w*|verzocht|vraagt|vragen|roept|moet|moeten|dient|dienen|kom|komt|komen|wordt|worden|"
@@ -155,9 +156,10 @@ _VOOR_YEAR_BEFORE = re.compile(
 _TE_AFTER = re.compile(r"(?:\s+[\w-]+){0,6}?\s+te\s+\w+", re.I)
 # a motion's considerations describe the situation; its deadlines stand in the dictum ("verzoekt ...")
 _CONSIDERATION = re.compile(
-    r"(?:^|beraadslaging,)\s*(?:[-–•*]\s*)?(?:constaterende|overwegende|van\s+mening|van\s+oordeel|gelet\s+op|"
+    r"(?:^|\n|beraadslaging,)\s*(?:[-–•*]\s*)?(?:constaterende|overwegende|van\s+mening|van\s+oordeel|gelet\s+op|"
     r"gezien|in\s+aanmerking\s+nemende|wijzende|erkennende|vaststellende|concluderende|zich\s+realiserende|"
     r"benadrukkende|onderschrijvende|overwegend)\b", re.I)
+_DICTUM = re.compile(r"\b(?:verzoekt|verzoeken|roept|spreekt\s+uit|draagt|besluit|vraagt)\b", re.I)
 # "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
 _ATTRIBUTIVE = re.compile(r"\s+\w*ge\w+de\b", re.I)
 
@@ -415,7 +417,9 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         if anchor is None:
             return _Parsed("vague", None, None, False, False)
         unit = (g.get("vu") or "").lower()
-        if unit:
+        if g.get("comingyear"):
+            end = add_years(anchor, 1)
+        elif unit:
             n = _num(g["vn"]) if g.get("vn") else None
             if unit == "weken":
                 end = _add_period(anchor, n, "weken") if n else anchor + timedelta(weeks=6)
@@ -431,8 +435,8 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
             end = anchor + timedelta(days=30)
         return _Parsed("vague", anchor, end, False, False)
     if g.get("relper"):
-        if last in _REJECT_PREPS or (preps and last not in ("in", "voor", "vóór", "uiterlijk", "tijdens")):
-            return None
+        if last not in ("voor", "vóór", "uiterlijk", "in de loop van"):
+            return None   # "volgende week dinsdag vinden de stemmingen plaats": a schedule, not a deadline
         if anchor is None:
             return _Parsed("in", None, None, False, not preps)
         rel, unit = g["relper"].lower(), g["relunit"].lower()
@@ -612,9 +616,15 @@ def _sentence(text: str, a: int, b: int) -> tuple[str, int]:
     return text[s:e], s
 
 
+_LEAD_TRIM = re.compile(
+    r"(?:(?:ook|al|pas|bij\s+voorkeur|in\s+ieder\s+geval|liefst|over|van|op|aan|in|met|bij|uit|tot)\s+)+"
+    r"(?=(?:nog|direct|meteen|kort|uiterlijk|ten\s+laatste|niet\s+later|voorafgaand\w*|vóór|voor|in|rond\w*|"
+    r"omstreeks|tijdens|gedurende|na|met|bij)\b)", re.I)
+
+
 def _trim_prefix(text: str, a: int, prefix: str) -> int:
     """Leading modifiers that are not part of the phrase ("ook", "al", "pas", "in ieder geval") are dropped."""
-    m = re.match(r"(?:(?:ook|al|pas|bij\s+voorkeur|in\s+ieder\s+geval|liefst)\s+)+", prefix, re.I)
+    m = _LEAD_TRIM.match(prefix)
     return a + (m.end() if m else 0)
 
 
@@ -622,7 +632,9 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
     out: list[Deadline] = []
     for m in _matches(text):
         g = m.groupdict()
-        if g.get("year") and g.get("prefix") and re.search(r"\bvoor\s+$", g["prefix"], re.I):
+        if not context:
+            g["_voor_year_ok"] = True      # a lone phrase: "voor 2022" is read as "before 2022"
+        elif g.get("year") and g.get("prefix") and re.search(r"\bvoor\s+$", g["prefix"], re.I):
             before = text[max(0, m.start("core") - 60):m.start("core")]
             after = text[m.end():m.end() + 80]
             words_before = re.sub(r"\s*(?:(?:nog|uiterlijk|al|ruim)\s+)*voor\s*$", "", before, flags=re.I)
@@ -638,8 +650,12 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
                 continue
             if g.get("event") and re.search(r"samenhangend\w*\s+$", text[max(0, a - 30):a], re.I):
                 continue           # "(wijziging samenhangende met de Voorjaarsnota)": a bill's title
-            sent, _ = _sentence(text, a, b)
-            if _CONSIDERATION.match(sent.lstrip()) or _CONSIDERATION.search(sent[:160]):
+            sent, s0 = _sentence(text, a, b)
+            pre = sent[:a - s0]
+            cons = None
+            for cons in _CONSIDERATION.finditer(pre):
+                pass
+            if cons is not None and not _DICTUM.search(pre, cons.end()):
                 continue
             past, future = _tense(text, a, b)
             if past and not future:
@@ -647,8 +663,8 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
             if p.kind in ("in", "after") and p.explicit_year and anchor is not None and p.end is not None \
                     and p.end < anchor:
                 continue
-            if p.bare and g.get("year") and not g.get("part") and not future:
-                continue           # "dit jaar is er 10 miljoen": only with a future marker
+            if p.bare and not g.get("part") and not future:
+                continue           # "dit jaar is er 10 miljoen", "Verzamelbrief Q4 2024": only with a future marker
             if g.get("year") and not g.get("part") and p.kind == "in" and not future:
                 continue           # "in 2025 is € 5 mln beschikbaar"
             if p.kind in ("in", "after") and p.end is not None and anchor is not None and p.end < anchor:
