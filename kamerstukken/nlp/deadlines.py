@@ -89,7 +89,7 @@ _CALENDAR = "|".join([
 
 _CORE = "|".join([
     # within / over a period
-    rf"(?P<within>binnen|over)\s+(?P<wn>{_NUM_RANGE})\s+(?P<wu>werkdagen|dagen|dag|weken|week|maanden|maand|jaar|jaren|kwartaal|halfjaar)\b",
+    rf"(?P<within>binnen|over)\s+(?:(?:een|de)\s+(?:termijn|periode)\s+van\s+)?(?P<wn>{_NUM_RANGE})\s+(?P<wu>werkdagen|dagen|dag|weken|week|maanden|maand|jaar|jaren|kwartaal|halfjaar)\b",
     # vague
     r"(?P<vague>eerdaags|binnenkort|spoedig|op\s+(?:zeer\s+|zo\s+)?korte\s+termijn|"
     r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|(?P<comingyear>het\s+komende\s+jaar)|"
@@ -134,7 +134,7 @@ PREFILTER = re.compile(
     re.I)
 
 _PAST = re.compile(
-    r"\b(?:heeft|hebben|had|hadden|was|waren|werd|werden|vond|vonden|plaatsgevonden|destijds|jl\b\.?|j\.l\.|"
+    r"\b(?:heb|hebt|heeft|hebben|had|hadden|was|waren|werd|werden|vond|vonden|plaatsgevonden|destijds|jl\b\.?|j\.l\.|"
     r"afgelopen|geweest|toen)\b|\b(?:is|zijn|ben|bent)\s+(?:\S+\s+){0,6}?(?:\w*ge\w+[dt]|\w*(?:afgesproken|besproken|"
     r"gebleken|ontvangen|genomen|verschenen|gesproken|geschreven|gezonden|verzonden|aangenomen|ingediend|gebeurd))\b", re.I)
 _FUTURE = re.compile(
@@ -161,6 +161,8 @@ _CONSIDERATION = re.compile(
     r"benadrukkende|onderschrijvende|overwegend)\b", re.I)
 _DICTUM = re.compile(r"\b(?:verzoekt|verzoeken|roept|spreekt\s+uit|draagt|besluit|vraagt)\b", re.I)
 # "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
+_PAST_LEAD = re.compile(r"\b(?:eerder|afgelopen|vorige?|jongstleden)\s+$", re.I)
+_AFTER_EVENT = re.compile(r"\s+(?:na|nadat|vanaf|vanuit)\b", re.I)
 _ATTRIBUTIVE = re.compile(r"\s+\w*ge\w+de\b", re.I)
 
 _REJECT_PREPS = {"op", "per", "sinds", "vanaf", "van", "tot", "tot en met", "t/m", "over", "uit", "d.d.",
@@ -648,6 +650,10 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
         if context:
             if _ATTRIBUTIVE.match(text, b):
                 continue
+            if _PAST_LEAD.search(text, max(0, a - 12), a):
+                continue           # "eerder dit jaar", "afgelopen voorjaar", "vorige zomer"
+            if p.kind == "within" and _AFTER_EVENT.match(text, b):
+                continue           # "binnen zes weken na ontvangst": relative to an event, not to the document
             if g.get("event") and re.search(r"samenhangend\w*\s+$", text[max(0, a - 30):a], re.I):
                 continue           # "(wijziging samenhangende met de Voorjaarsnota)": a bill's title
             sent, s0 = _sentence(text, a, b)
