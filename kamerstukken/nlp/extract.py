@@ -59,6 +59,35 @@ def _motion_record(text: str, title: Optional[str], doc_id: Optional[str], ancho
     return rec
 
 
+ANAPHOR_WINDOW = 800  # characters back to look for the motion "deze motie" points at
+
+
+def _surnames(names: list[str]) -> frozenset[str]:
+    return frozenset(n.lower().split()[-1] for n in names if n.strip())
+
+
+def _resolve_mentions(mentions: list[MotionMention]) -> None:
+    """Document-level coreference: within one document, a mention naming the same submitters as a mention
+    with a reference shares that reference, and an anaphor ("deze motie", "de motie") takes the submitters
+    and reference of the nearest named motion before it. So "Bij deze informeer ik u over de uitvoering van
+    deze motie … als afgedaan" declares the Van der Molen motion of the previous sentence done."""
+    by_names = {}
+    for m in mentions:
+        if m.ref and m.submitters:
+            by_names.setdefault(_surnames(m.submitters), m.ref)
+    for m in mentions:
+        if not m.ref and m.submitters:
+            m.ref = by_names.get(_surnames(m.submitters))
+    named = [m for m in mentions if m.submitters or m.ref]
+    for m in mentions:
+        if m.submitters or m.ref or m.char_start < 0:
+            continue
+        before = [n for n in named if n.char_end <= m.char_start and m.char_start - n.char_end <= ANAPHOR_WINDOW]
+        if before:
+            ante = before[-1]
+            m.ref, m.submitters = ante.ref, list(ante.submitters)
+
+
 def _footnote_refs(doc: Document) -> dict[str, list[Reference]]:
     out: dict[str, list[Reference]] = {}
     for fn in doc.footnotes:
@@ -94,6 +123,7 @@ def extract_document(doc: Document, anchor: Optional[date] = None) -> Extraction
                 if kst:
                     m.ref = kst[0]
                     break
+    _resolve_mentions(ex.motions)
     # Title-only documents (letters known by subject line): the title is the text to read.
     if not text.strip() and doc.title:
         ex.references = find_references(doc.title)
