@@ -28,7 +28,7 @@ TEMPLATES_DIR = HERE / "templates"
 DB_KEY = "kamerstukken"  # the database key used in metadata.yaml
 
 __all__ = ["load_metadata", "runtime_metadata", "datasette_args", "check_queries", "serve_command",
-           "write_runtime_metadata", "METADATA_FILE", "PLUGINS_DIR"]
+           "write_runtime_metadata", "free_port", "start_server", "stop_server", "METADATA_FILE", "PLUGINS_DIR"]
 
 
 def load_metadata() -> dict:
@@ -132,3 +132,54 @@ def serve_command(db_path, **kw) -> list[str]:
     """[python, -m, datasette, serve, ...] for our database (writes the runtime metadata it reads)."""
     meta = write_runtime_metadata(db_path, warn=kw.pop("warn", None))
     return [sys.executable, "-m", "datasette", *datasette_args(db_path, meta, **kw)]
+
+
+# --------------------------------------------------------------------------- running a server (tests, bench)
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free right now on `host`."""
+    import socket
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def start_server(db_path, *, host: str = "127.0.0.1", port: Optional[int] = None, extra: tuple = (),
+                 timeout: float = 60.0, log=None):
+    """Start `kamerstukken serve` on `db_path` and wait until it answers. Returns (process, base_url).
+
+    The caller stops it with `stop_server(process)`."""
+    import subprocess
+    import time
+    import urllib.request
+    port = port or free_port(host)
+    cmd = [sys.executable, "-c", "from kamerstukken.cli import main; main()", "serve", "--db", str(db_path), "--host", host,
+           "--port", str(port), *extra]
+    proc = subprocess.Popen(cmd, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.STDOUT)
+    base = f"http://{host}:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kamerstukken serve exited with {proc.returncode}: {' '.join(cmd)}")
+        try:
+            with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc)
+            raise TimeoutError(f"kamerstukken serve did not answer on {base} within {timeout}s")
+        time.sleep(0.1)
+
+
+def stop_server(proc, timeout: float = 10.0) -> None:
+    """Terminate a server started by start_server (SIGTERM, then SIGKILL)."""
+    import subprocess
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -73,6 +73,10 @@ def mark_span(text, start, end) -> str | None:
         return None
     if s < 0 or e < s or e > len(text):
         return None
+    if e == s:  # a footnote mark's anchor: mark the word it is glued to
+        m = re.search(r"[^\s(\[]+$", text[max(0, s - 80):s])
+        if m:
+            s -= len(m.group(0))
     lo, hi = None, None
     for a, b in _sentences(text):
         if b <= s and not (a == b == s):
