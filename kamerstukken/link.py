@@ -321,6 +321,12 @@ class LetterRec:
     dates_named: list[str] = field(default_factory=list)                # "debat van 19 december 2024"
 
     @property
+    def title_relation(self) -> Optional[str]:
+        if not hasattr(self, "_title_rel"):
+            self._title_rel = classify_relation(self.title)
+        return self._title_rel
+
+    @property
     def ord(self) -> Optional[int]:
         return iso_ord(self.date)
 
@@ -541,7 +547,7 @@ def _relation_for(letter: LetterRec, t: Target, mention: Optional[Mention], expl
         return "fulfils"
     rel = mention.relation if mention is not None else None
     if rel is None:
-        rel = classify_relation(letter.title)
+        rel = letter.title_relation
     if rel is None and letter.has_fulfilment_statement and (mention is not None or explicit_via):
         rel = "fulfils"
     lo, to = letter.ord, t.ord
@@ -579,8 +585,9 @@ def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic
 
 
 def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
-                threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS) -> list[Link]:
-    """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first."""
+                threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS, qv=None) -> list[Link]:
+    """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first.
+    `qv`: the letter's TF-IDF vector when the caller computed it (in a batch)."""
     if not len(index):
         return []
     lo_ord = letter.ord
@@ -648,7 +655,8 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
 
     if cand:
         ids = sorted(cand)
-        qv = index.vector(letter.title + " " + letter.text[:20000])
+        if qv is None:
+            qv = index.vector(letter.title + " " + letter.text[:20000])
         cos = (index.matrix[ids] @ qv.T).toarray().ravel() if qv is not None else [0.0] * len(ids)
         # what each mention says, prepared once
         prepared = []
@@ -1176,36 +1184,45 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
 
     def flush() -> None:
         nonlocal n_written
+        if not batch:
+            return
+        ids = [lid for lid, _ in batch]
+        old: dict[str, dict[str, dict]] = {}
+        for j in range(0, len(ids), 500):
+            part = ids[j:j + 500]
+            for r in store.db.query("select * from links where from_id in (%s)" % ",".join("?" * len(part)), part):
+                old.setdefault(r["from_id"], {})[r["to_id"]] = r
+        rows, gone = [], []
+        for lid, links in batch:
+            o_l = old.get(lid, {})
+            new = {l.to_id for l in links}
+            gone += [(lid, to_id) for to_id in o_l if to_id not in new]
+            for l in links:
+                row = {"from_id": l.from_id, "to_id": l.to_id, "relation": l.relation, "score": l.score,
+                       "accepted": int(l.accepted), "evidence": l.evidence, "rank": l.rank}
+                o = o_l.get(l.to_id)
+                if o and all(o.get(k) == v for k, v in row.items()):
+                    continue
+                rows.append({**row, "updated_at": now})
         with store.transaction():
-            for lid, links in batch:
-                old = {r["to_id"]: r for r in store.db.query("select * from links where from_id = ?", [lid])}
-                new = {l.to_id: l for l in links}
-                for to_id in set(old) - set(new):
-                    store.db.execute("delete from links where from_id = ? and to_id = ?", [lid, to_id])
-                    n_written += 1
-                rows = []
-                for l in links:
-                    row = {"from_id": l.from_id, "to_id": l.to_id, "relation": l.relation, "score": l.score,
-                           "accepted": int(l.accepted), "evidence": l.evidence, "rank": l.rank}
-                    o = old.get(l.to_id)
-                    if o and all(o.get(k) == v for k, v in row.items()):
-                        continue
-                    rows.append({**row, "updated_at": now})
-                if rows:
-                    store.db["links"].upsert_all(rows, pk=("from_id", "to_id"))
-                    n_written += len(rows)
-                store.db["link_state"].upsert({"kind": "letter", "id": lid, "fingerprint": letter_fp[lid],
-                                               "updated_at": now}, pk=("kind", "id"))
+            if gone:
+                store.db.conn.executemany("delete from links where from_id = ? and to_id = ?", gone)
+            if rows:
+                store.db["links"].upsert_all(rows, pk=("from_id", "to_id"))
+            store.db["link_state"].upsert_all([{"kind": "letter", "id": lid, "fingerprint": letter_fp[lid],
+                                                "updated_at": now} for lid in ids], pk=("kind", "id"))
+        n_written += len(rows) + len(gone)
         batch.clear()
 
-    for rec, _ in letters:
-        if rec.id not in todo:
-            continue
-        links = link_letter(index, rec, keep=keep, threshold=threshold)
+    todo_recs = [rec for rec, _ in letters if rec.id in todo]
+    qvs = index.vectorizer.transform([" ".join(terms(r.title + " " + r.text[:20000])) for r in todo_recs]) \
+        if (index is not None and index.matrix is not None and todo_recs) else None
+    for j, rec in enumerate(todo_recs):
+        links = link_letter(index, rec, keep=keep, threshold=threshold, qv=qvs[j] if qvs is not None else None)
         n_links += len(links)
         batch.append((rec.id, links))
         done += 1
-        if len(batch) >= 500:
+        if len(batch) >= 2000:
             flush()
         if progress:
             progress(done, total)
