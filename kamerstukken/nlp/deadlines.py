@@ -45,7 +45,7 @@ _NUM_RANGE = rf"{_NUM}(?:\s*(?:-|–|à|a|tot)\s*{_NUM})?"
 
 ORDINALS = {"eerste": 1, "1e": 1, "tweede": 2, "2e": 2, "derde": 3, "3e": 3, "vierde": 4, "4e": 4, "laatste": 4}
 
-_YEAR = r"(?<![\d/–-])(?:19|20)\d\d(?:[1-9](?=[.,;:)]))?(?![\d/–])(?!-\d)"
+_YEAR = r"(?<![\d/–])(?<!\d-)(?:19|20)\d\d(?:[1-9](?=[.,;:)]))?(?![\d/–])(?!-\d)"
 _REL_YEAR = (r"(?:dit|het|volgend|volgende|komend|komende|aankomend|aankomende|lopend|lopende|vorig|vorige)"
              r"\s+(?:kalender)?jaar|het\s+(?:lopende|komende|volgende|huidige)\s+(?:kalender)?jaar|dit\s+jaar")
 _YEARREF = rf"(?:{_YEAR}|{_REL_YEAR})"
@@ -72,7 +72,7 @@ _CALENDAR = "|".join([
     rf"(?P<mon>{_MONTH_RE})(?:(?:\s*(?:/|-|–)\s*|\s+(?:en|of|tot|t/m)\s+)(?P<mon2>{_MONTH_RE}))?\b(?:\s+(?:van\s+)?(?P<myear>{_YEARREF}))?",
     # quarters and halves
     rf"(?P<qord>eerste|tweede|derde|vierde|laatste|1e|2e|3e|4e)\s+kwartaal\b(?:\s+(?:van\s+)?(?P<qyear>{_YEARREF}))?",
-    rf"\bQ(?P<qnum>[1-4])(?:\s*(?:van\s+|-\s*)?(?P<qyear2>{_YEAR}))?\b",
+    r"\bQ(?P<qnum>[1-4])(?:\s*(?:van\s+|-\s*|/\s*)?(?P<qyear2>(?:19|20)\d\d)(?![\d/–]))?\b",
     rf"(?P<hord>eerste|tweede)\s+(?:helft|halfjaar|half\s+jaar)\b(?:\s+(?:van\s+)?(?P<hyear>{_YEARREF}))?",
     # seasons
     rf"(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\b(?:\s+(?:van\s+)?(?P<syear>{_YEARREF}))?",
@@ -459,6 +459,8 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         return _Parsed("in", max(s, anchor) if rel == "deze" else s, e, False, not preps)
 
     # ------------------------------------------------ calendar expressions
+    if last == "op" and "uiterlijk" in words:
+        last = "uiterlijk"             # "uiterlijk op 1 juli"
     if last in _REJECT_PREPS:
         return None
     if last == "aan" and not (g.get("part") and re.search(r"van", g["part"], re.I)):
@@ -495,7 +497,7 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
     if bare:
         ok = (g.get("part") or g.get("qual") and g["qual"].lower() not in ("het", "de")
               or g.get("hord") or (g.get("qord") or g.get("qnum")) and (g.get("qyear") or g.get("qyear2"))
-              or (g.get("year") and not re.match(r"\d", g["year"])))
+              or (g.get("year") and not re.match(r"\d", g["year"])) or (g.get("season") and g.get("syear")))
         if not ok or g.get("day"):
             return None
     if g.get("day") and kind == "in" and last != "rond":
@@ -691,13 +693,13 @@ def _matches(text: str):
         ts = t.start()
         if ts < last_end:
             continue
-        lo = max(last_end, ts - 70)
+        lo = max(last_end, ts - 56)
         if t.group("unit") and not _UNIT_CUE.search(text, max(lo, ts - 40), ts):
             continue
         if t.group("snel") and not (_ZO.search(text, max(0, ts - 6), ts)
                                     and re.match(r"\s+(?:als\s+)?(?:mogelijk|het|dat)\b", text[t.end():t.end() + 20])):
             continue
-        hi = min(len(text), t.end() + 90)
+        hi = min(len(text), t.end() + 60)
         pos = lo
         while pos <= ts:
             m = _SEARCH.search(text, pos, hi)
