@@ -92,7 +92,7 @@ _CORE = "|".join([
     rf"(?P<within>binnen|over)\s+(?:(?:een|de)\s+(?:termijn|periode)\s+van\s+)?(?P<wn>{_NUM_RANGE})\s+(?P<wu>werkdagen|dagen|dag|weken|week|maanden|maand|jaar|jaren|kwartaal|halfjaar)\b",
     # vague
     r"(?P<vague>eerdaags|binnenkort|spoedig|op\s+(?:zeer\s+|zo\s+)?korte\s+termijn|"
-    r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|(?P<comingyear>het\s+komende\s+jaar)|"
+    r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|(?P<comingyear>het\s+komende?\s+jaar)|"
     rf"(?:de\s+)?komende\s+(?:(?P<vn>{_NUM})\s+)?(?P<vu>weken|maanden|dagen|week|maand))\b",
     # relative weeks and months
     r"(?P<relper>deze|volgende|komende)\s+(?P<relunit>week|maand)\b",
@@ -572,8 +572,9 @@ _CLAUSE_SEP = re.compile(r"[,;:()«»\u201c\u201d\u2013]|\s-\s|\b(?:om|en|maar|w
                          r"waarin|waarbij|waarmee|waarover|wat)\b", re.I)
 
 
-def _tense(text: str, a: int, b: int) -> tuple[bool, bool]:
-    """(past, future) markers of the clause around text[a:b], or of its sentence when the clause has none."""
+def _tense(text: str, a: int, b: int) -> tuple[bool, bool, bool]:
+    """(past, future) markers of the clause around text[a:b], or of its sentence when the clause has none;
+    and whether the clause itself has a future marker."""
     sent, s0 = _sentence(text, a, b)
     ra, rb = a - s0, b - s0
     seps = [m for m in _CLAUSE_SEP.finditer(sent)]
@@ -582,8 +583,8 @@ def _tense(text: str, a: int, b: int) -> tuple[bool, bool]:
     clause = sent[lo:ra] + " " + sent[rb:hi]
     past, future = bool(_PAST.search(clause)), bool(_FUTURE.search(clause))
     if past or future:
-        return past, future
-    return bool(_PAST.search(sent)), bool(_FUTURE.search(sent))
+        return past, future, future
+    return bool(_PAST.search(sent)), bool(_FUTURE.search(sent)), False
 
 
 _DELIMS = (". ", ".\n", "; ", ";\n", "? ", "?\n", "! ", "!\n", "\n\n")
@@ -620,16 +621,21 @@ def _sentence(text: str, a: int, b: int) -> tuple[str, int]:
     return text[s:e], s
 
 
+_LEAD_MOD = re.compile(r"(?:(?:ook|al|pas|bij\s+voorkeur|in\s+ieder\s+geval|liefst)\s+)+", re.I)
 _LEAD_TRIM = re.compile(
-    r"(?:(?:ook|al|pas|bij\s+voorkeur|in\s+ieder\s+geval|liefst|over|van|op|aan|in|met|bij|uit|tot)\s+)+"
+    r"(?:(?:over|van|op|aan|in|met|bij|uit|tot)\s+)+"
     r"(?=(?:nog|direct|meteen|kort|uiterlijk|ten\s+laatste|niet\s+later|voorafgaand\w*|vóór|voor|in|rond\w*|"
     r"omstreeks|tijdens|gedurende|na|met|bij)\b)", re.I)
 
 
 def _trim_prefix(text: str, a: int, prefix: str) -> int:
     """Leading modifiers that are not part of the phrase ("ook", "al", "pas", "in ieder geval") are dropped."""
-    m = _LEAD_TRIM.match(prefix)
-    return a + (m.end() if m else 0)
+    off = 0
+    for rx in (_LEAD_MOD, _LEAD_TRIM, _LEAD_MOD):
+        m = rx.match(prefix, off)
+        if m:
+            off = m.end()
+    return a + off
 
 
 def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
@@ -665,17 +671,18 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
                 pass
             if cons is not None and not _DICTUM.search(pre, cons.end()):
                 continue
-            past, future = _tense(text, a, b)
+            past, future, clause_future = _tense(text, a, b)
             if past and not future:
                 continue
             if p.kind in ("in", "after") and p.explicit_year and anchor is not None and p.end is not None \
-                    and p.end < anchor:
-                continue
+                    and p.end < anchor and not clause_future:
+                continue           # a past period ("eind 2009"), unless a quoted request ("… in 2019 te informeren")
             if p.bare and not g.get("part") and not future:
                 continue           # "dit jaar is er 10 miljoen", "Verzamelbrief Q4 2024": only with a future marker
             if g.get("year") and not g.get("part") and p.kind == "in" and not future:
                 continue           # "in 2025 is € 5 mln beschikbaar"
-            if p.kind in ("in", "after") and p.end is not None and anchor is not None and p.end < anchor:
+            if p.kind in ("in", "after") and p.end is not None and anchor is not None and p.end < anchor \
+                    and not (p.explicit_year and clause_future):
                 continue
         out.append(_to_deadline(text, a, b, p, anchor))
     return out
