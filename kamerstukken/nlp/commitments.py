@@ -220,6 +220,11 @@ _NEG_C = ("n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_p
 _NEG_ANY = ("n_question", "n_debate", "n_member_speaker", "n_delay", "n_refusal")
 
 
+# Rule features that are evidence of a statement (not just the words "toezegging"/"motie" or a bare "ik zal").
+_EVIDENCE = frozenset(n for n in FEATURE_NAMES if n.startswith(("c_", "f_", "m_")) and n not in
+                      ("f_toezegging_word", "f_motie_word", "c_first_zal"))
+
+
 def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
     """Rules that decide without the classifier: (label, score) or None."""
     if f["n_motion_part"]:
@@ -338,6 +343,10 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
                 lab = max(p, key=p.get)
                 if lab != "none" and any(feats[j][n] for n in _NEG_ANY):
                     lab = "none"   # a member's question/request, a refusal, a delay, the course of the debate
+                elif lab != "none" and not any(v for k, v in feats[j].items() if k in _EVIDENCE):
+                    # The classifier learned "toezegging"/"motie" from subject lines: a positive with no rule
+                    # evidence at all ("Toezeggingen blijven altijd geldig.") is not trusted.
+                    lab = "none"
                 out[idx[j]] = (str(lab), p[lab])
     return [o if o is not None else ("none", 0.99) for o in out]
 
