@@ -113,7 +113,7 @@ RULES: dict[str, re.Pattern] = {
         r"\b(?:conform|zoals|overeenkomstig|naar\s+aanleiding\s+van|ter\s+uitvoering\s+van|in\s+lijn\s+met)\s+(?:mijn\s+|de\s+|onze\s+|het\s+)?(?:toezegging\w*|toegezegd\w*|verzoek\s+van\s+uw\s+kamer|motie\w*)\b"
         r"[^.;]{0,200}?\b(?:doe|stuur|zend|informeer|bied|ontvangt|treft|bericht|geef|ga|wordt|is|informeren|sturen|zenden|bieden|geven)\b"
         # the verb first: "Ook informeer ik u, conform toezegging, over …"
-        r"|\b(?:informeer|stuur|zend|bied|doe|bericht)\s+(?:ik|wij|we)\b[^.;]{0,80}?\b(?:conform|overeenkomstig|zoals\s+toegezegd|ter\s+uitvoering\s+van)\b(?:\s+(?:mijn|de|onze|het))?(?:\s+(?:toezegging\w*|motie\w*))?", _F),
+        r"|\b(?:informeer|stuur|zend|bied|doe|bericht)\s+(?:ik|wij|we)\b[^.;]{0,80}?\b(?:(?:conform|overeenkomstig|ter\s+uitvoering\s+van)(?:\s+(?:mijn|de|onze|het))?\s+(?:toezegging\w*|motie\w*)|zoals\s+toegezegd)\b", _F),
     "f_present_motion": re.compile(
         r"\b(?:informeer|informeren|bericht|berichten|reageer|reageren|ga|gaan)\s+(?:ik|wij|we)\b[^.;]{0,80}?\b(?:over|op|in\s+op)\s+(?:de\s+)?(?:uitvoering\s+van\s+)?(?:deze\s+|de\s+|die\s+)?(?:aangenomen\s+)?(?:motie|moties|toezegging|toezeggingen)\b"
         r"|\binformeert\b[^.;]{0,60}?\bover\s+de\s+motie\b"
