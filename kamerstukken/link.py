@@ -40,6 +40,7 @@ KEEP = 10                       # candidates kept per letter (ranked)
 MIN_SCORE = 0.05                # weaker candidates are not stored
 MAX_BLOCK = 400                 # candidates per letter taken from rare-term postings
 
+AMENDED_SLACK_DAYS = 2
 RELATIONS = ("fulfils", "responds", "mentions")
 
 
@@ -95,7 +96,7 @@ def iso_ord(d: Optional[str]) -> Optional[int]:
 _TUSSEN = frozenset("van der de den het ter ten te in 't t el la le du da dos von op aan al bin ben".split())
 # "motie van het lid X", "moties van de leden X en Y", "motie-X/Y", "twee moties van het lid X"
 _MOTION_NAMES = re.compile(
-    r"\b(?i:moties?)(?:\s*-\s*|\s+(?i:van)\s+(?:het\s+lid|de\s+leden|lid)\s+)"
+    r"\b(?i:moties?)(?:\s*-\s*|\s+(?i:van)\s+(?:het\s+lid|de\s+leden|lid)\s+|\s+(?=(?:[A-Z]|[a-z]{1,4}\s+[A-Z])))"
     r"(?P<names>[A-Z'][^,;:()\[\]]{1,80}?)"
     r"(?=\s+c\.s\.|\s+(?:over|inzake|betreffende|ter|om|met|m\.b\.t\.|waarin|waarbij|die|dat|en\s+(?:van\s+)?de\s+motie|"
     r"en\s+(?:van\s+)?het\s+lid|op|aangaande|ten|tot|bij|inzet|voor)\b|\s*[,;:()\[\]]|\s*$)")
@@ -109,6 +110,13 @@ def clean_name(n: str) -> Optional[str]:
     n = _CS.sub("", n.strip().strip(".").strip())
     n = re.sub(r"\s*\(.*$", "", n).strip()
     toks = n.split()
+    for k, t in enumerate(toks):   # a name ends at the first lower-case word that is no tussenvoegsel
+        if t[:1].islower() and t.lower() not in _TUSSEN:
+            toks = toks[:k]
+            break
+    while toks and toks[-1].lower() in _TUSSEN:
+        toks.pop()
+    n = " ".join(toks)
     if not toks or len(toks) > 5 or len(n) > 40:
         return None
     if not any(t[:1].isupper() for t in toks):
@@ -235,7 +243,7 @@ def dossier_of_id(kid: str) -> Optional[str]:
 # --------------------------------------------------------------------------- relation
 
 # The words of a subject line or sentence that say what a letter does with a motion or commitment.
-_FULFILS = re.compile(r"\b(?:uitvoering|invulling|afdoening|uitgevoerd|afgedaan|opvolging|vervolgstappen|"
+_FULFILS = re.compile(r"\b(?:uitvoering|invulling|afdoening|plan\s+van\s+aanpak|uitgevoerd|afgedaan|opvolging|vervolgstappen|"
                       r"voortgang|stand\s+van\s+zaken|status|geef\s+ik\s+(?:hier)?(?:mee)?\s*gevolg|"
                       r"informeer\s+ik\s+u\s+over|conform\s+de\s+motie|nakoming|voldaan|"
                       r"ter\s+uitvoering|onderzoek\s+naar|resultaten)\b", re.I)
@@ -282,6 +290,7 @@ class Target:
     topic: str = ""
     zaak_nummer: Optional[str] = None
     source_doc: Optional[str] = None     # the document a commitment was made in (never linked to itself)
+    replaces: Optional[str] = None       # a gewijzigde motie "(t.v.v. 32637-682)" replaces kst-32637-682
 
     @property
     def ord(self) -> Optional[int]:
@@ -609,6 +618,10 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             continue
         t = index.targets[i]
         m = mention_by_ref.get(rid.lower())
+        if via == "title-tvv":
+            put(i, 0.99, _relation_for(letter, t, None, via), "replaced motion named in title (t.v.v.)", (1, 99),
+                raw=0.99)
+            continue
         where = {"extref": "explicit reference (extref)", "footnote": "explicit reference in a footnote",
                  "title": "explicit reference in title"}.get(via, f"explicit reference in {via}")
         ev = where + (" (declared done)" if m and m.declared_done else "")
@@ -628,8 +641,12 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
     # 2. candidates from the blocks: names, dossier, rare terms (all inside the time window)
     named: dict[int, float] = {}
     for m in letter.mentions:
+        # a gewijzigde motie is printed a day or two after the cabinet may already have appreciated it
+        hi_m = hi + AMENDED_SLACK_DAYS if (m.amended and lo_ord is not None) else hi
         for n in m.submitters:
-            for i in index.window(index.by_name.get(name_key(n), []), lo, hi):
+            for i in index.window(index.by_name.get(name_key(n), []), lo, hi_m):
+                if index.ords[i] > hi and not index.amended[i]:
+                    continue
                 named[i] = named.get(i, 0.0) + 1.0
     for n in letter.member_names:
         for i in index.window(index.by_name.get(name_key(n), []), lo, hi):
@@ -712,6 +729,13 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                 rel = "mentions"
             put(i, best, rel, best_ev, order)
 
+    # a gewijzigde motie replaces the motion it names "t.v.v.": that one is answered as well, just after it
+    for sc in sorted(found.values(), key=lambda sc: -sc.raw):
+        t = index.targets[sc.target]
+        j = index.by_id.get(t.replaces.lower()) if t.replaces and sc.score >= threshold else None
+        if j is not None and (j not in found or found[j].raw < sc.raw - 0.005):
+            found[j] = Scored(j, max(0.0, sc.score - 0.005), sc.relation, f"replaced by {t.id} (t.v.v.); {sc.evidence}",
+                              sc.order, sc.raw - 0.005)
     # one mention names one motion ("twee moties" two): the runners-up of a mention rank after the first
     # choices of the other mentions
     by_mention: dict[int, list[Scored]] = {}
@@ -961,6 +985,9 @@ def _reference_motion_row(ref, subs, request, cs, ce, text, anchor, doc_deadline
     return row
 
 
+_TVV = re.compile(r"t\.v\.v\.\s*(?:Kamerstuk\s+)?(\d{5}(?:-[A-Z0-9]+)?-\d+)", re.I)
+
+
 def targets_from_store(store) -> list[Target]:
     out = []
     for r in store.db.query("select * from motions"):
@@ -970,7 +997,9 @@ def targets_from_store(store) -> list[Target]:
         sig = [s for s in subs if all(name_key(s) != name_key(x) for x in tnames)]
         dicta = _loads(r.get("dicta"), [])
         cons = _loads(r.get("considerations"), [])
+        tvv = _TVV.search(title)
         out.append(Target(id=r["id"], kind="motion", title=title, text=" ".join(cons + dicta), date=r.get("date"),
+                          replaces=("kst-" + tvv.group(1).replace(" ", "")) if tvv else None,
                           dossier=r.get("dossier"), names=tnames, sig_names=sig,
                           topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
                           zaak_nummer=r.get("zaak_nummer")))
@@ -1022,7 +1051,9 @@ def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
         got = _nlp_refs(title) if title else None
         if got is None:
             got = [(i, "title", s, e) for i, s, e in fallback_references(title)]
-        refs += [(i, "title") for i, _via, _s, _e in got]
+        # "(t.v.v. 32847-1330)": the motion a gewijzigde motie replaces, not the one the letter is about
+        refs += [(i, "title-tvv" if (s is not None and s >= 0 and "t.v.v" in title[max(0, s - 25):s + 8].lower())
+                  else "title") for i, _via, s, _e in got]
         if text and did not in extra.get("has_extraction", set()):
             got = _nlp_refs(text, footnotes)
             if got is None:
