@@ -348,3 +348,30 @@ def test_allow_sql_is_still_read_only(db_file, tmp_path):
     finally:
         web.stop_server(proc)
     assert rows_of(db_file, "select count(*) n from meta where key = 'x'")[0]["n"] == 0
+
+
+def test_serve_cli_refuses_a_missing_database_and_dry_runs(db_file, tmp_path):
+    from typer.testing import CliRunner
+    from kamerstukken.cli import app
+    res = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert res.exit_code == 2 and "no database" in res.output
+    res = CliRunner().invoke(app, ["serve", "--db", str(db_file), "--port", "8123", "--dry-run"])
+    assert res.exit_code == 0, res.output
+    cmd = res.output.split()
+    assert cmd[1:4] == ["-m", "datasette", "serve"] and cmd[cmd.index("--port") + 1] == "8123"
+    meta = json.loads(Path(cmd[cmd.index("--metadata") + 1]).read_text(encoding="utf-8"))
+    assert list(meta["databases"]) == ["kamerstukken"] and list(meta["databases"]["kamerstukken"]["queries"]) == QUERIES
+
+
+def test_runtime_metadata_leaves_out_what_an_older_database_cannot_answer(tmp_path):
+    import sqlite_utils
+    from kamerstukken.store import MIGRATIONS
+    old = tmp_path / "old.db"
+    db = sqlite_utils.Database(old)
+    MIGRATIONS[0](db)  # documents and full-text search only
+    db.conn.close()
+    warnings = []
+    md = web.runtime_metadata(old, warn=warnings.append)["databases"]["old"]
+    assert set(md["queries"]) == {"search_documents"}
+    assert len(warnings) == len(QUERIES) - 1 and all("left out" in w for w in warnings)
+    assert "documents" in md["tables"] and "status" not in md["tables"]
