@@ -611,7 +611,12 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             found[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, raw)
 
     # 1. explicit references and the registers
-    mention_by_ref = {m.ref.lower(): m for m in letter.mentions if m.ref}
+    mention_by_ref: dict[str, Mention] = {}
+    for m in letter.mentions:   # the mention that declares it done (or names submitters) speaks for the ref
+        if m.ref:
+            cur = mention_by_ref.get(m.ref.lower())
+            if cur is None or (m.declared_done, bool(m.submitters)) > (cur.declared_done, bool(cur.submitters)):
+                mention_by_ref[m.ref.lower()] = m
     for pos, (rid, via) in enumerate(letter.refs):
         i = index.by_id.get(rid.lower())
         if i is None:
@@ -1031,6 +1036,13 @@ def _target_fingerprint(t: Target) -> str:
     return hashlib.sha256(json.dumps(t.__dict__, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
+def _seg_has(seg: str, kid: str) -> bool:
+    """Does a subject-line segment contain the reference `kid` ("Kamerstuk 21501-30-670", "36550-XVII-18")?"""
+    parts = kid.split("-")[1:]
+    flat = re.sub(r"[\s,.]|nr", "", seg)
+    return "".join(parts) in flat.replace("-", "") if parts else False
+
+
 def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
     """A `LetterRec` from a documents row and what the extract stage stored about it (or, when it stored
     nothing, what the extract modules — or this module's fallbacks — find in the title and text)."""
@@ -1062,6 +1074,11 @@ def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
                     got += [(i, "footnote", s, e) for i, s, e in fallback_references(ftext)]
             refs += [(i, via) for i, via, _s, _e in got]
     for m in title_mentions:
+        # "... over X (Kamerstuk 36583-14)": the reference inside a mention's segment is that motion's id
+        if m.ref is None:
+            seg_refs = [i for i, via in refs if via == "title" and _seg_has(m.text, i)]
+            if seg_refs:
+                m.ref = seg_refs[0]
         mentions.append(m)
     for j, sm in enumerate(stored_mentions or []):
         seg = sm.get("text") or ""

@@ -1,0 +1,202 @@
+"""The linker on real records (tests/fixtures/link): motions from the TK open data, letters' subject lines,
+the seed letter kst-35300-VII-109 and the Kamerbrief kst-28844-269."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kamerstukken.link import (classify_relation, export_links, link_store, mentions_in_title, name_sim,
+                               names_from_title, topic_sim, words)
+from kamerstukken.models import Document
+from kamerstukken.store import Store
+
+FIX = Path(__file__).parent / "fixtures" / "link"
+
+
+def _motions() -> list[dict]:
+    return [json.loads(l) for l in (FIX / "motions_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _letters() -> dict[str, dict]:
+    return {r["document_nummer"]: r for r in
+            (json.loads(l) for l in (FIX / "letters_sample.jsonl").read_text(encoding="utf-8").splitlines())}
+
+
+def _store(letters: bool = True, motions: bool = True) -> Store:
+    s = Store(":memory:")
+    if motions:
+        for m in _motions():
+            s.upsert_document(Document(id=m["kst_id"], kind="motion", title=m["onderwerp"], text=m["tekst"] or "",
+                                       date=m["datum"], dossier=m["dossier"]))
+    if letters:
+        for l in _letters().values():
+            s.upsert_document(Document(id=l["document_nummer"], kind="letter", title=l["onderwerp"], date=l["datum"]))
+    return s
+
+
+def _top(store: Store) -> dict[str, list[dict]]:
+    return {o["from"]: o["candidates"] for o in export_links(store, 10)}
+
+
+# ----------------------------------------------------------------------------- pure parts
+
+def test_names_from_real_titles():
+    titles = {m["kst_id"]: m["onderwerp"] for m in _motions()}
+    assert names_from_title(titles["kst-32637-688"]) == ["Dassen"]
+    assert names_from_title("Motie van de leden Kostic en Graus over een tijdelijke stop") == ["Kostic", "Graus"]
+    assert names_from_title(_letters()["2024D45998"]["onderwerp"]) == ["Ram"]          # "motie Ram over"
+    assert names_from_title("Motie van het lid Olger van Dijk c.s. over in de Balanced Approachprocedure") == \
+        ["Olger van Dijk"]
+
+
+def test_name_similarity_keeps_first_names_apart():
+    assert name_sim("Van der Molen", "Van der Molen") == 1.0
+    assert name_sim("Van Dijk", "Inge van Dijk") >= 0.8
+    assert name_sim("Dijk", "Inge van Dijk") < name_sim("Dijk", "Dijk")     # Jimmy Dijk is not Inge van Dijk
+    assert name_sim("Olger van Dijk", "Inge van Dijk") < 0.5
+    assert name_sim("Dassen", "Dijk") == 0.0
+
+
+def test_subject_line_with_two_motions_gives_two_mentions():
+    ms = mentions_in_title(_letters()["2025D16918"]["onderwerp"])
+    assert len(ms) == 1 and ms[0].submitters == ["Dassen"] and ms[0].amended
+    assert ms[0].topic.startswith("verkennen hoe staatsgaranties")
+    # a real subject that names a second motion after "en van de motie"
+    two = mentions_in_title("Uitvoering van de motie van het lid Van Baarle over de mogelijkheid voor opdrachtgevers "
+                            "en van de gewijzigde motie van het lid Van Baarle over discriminatie")
+    assert [m.submitters for m in two] == [["Van Baarle"], ["Van Baarle"]]
+    assert [m.amended for m in two] == [False, True]
+
+
+def test_relation_from_subject_words():
+    L = _letters()
+    assert classify_relation(L["2025D16918"]["onderwerp"]) == "responds"           # Appreciatie
+    assert classify_relation(L["2024D45998"]["onderwerp"]) == "fulfils"            # Uitvoering
+    assert classify_relation(L["2025D22442"]["onderwerp"]) == "responds"           # Reactie op
+    assert classify_relation("Uitstel beantwoording vragen commissie over uitvoering van de motie") == "responds"
+    assert classify_relation("Verzamelbrief") is None
+
+
+def test_topic_similarity_is_zero_for_unrelated_phrases():
+    a = " ".join(words("verkennen hoe staatsgaranties kunnen worden verleend aan Invest-NL"))
+    assert topic_sim(a, a) == 1.0
+    assert topic_sim(a, " ".join(words("een bankvergunning voor de wolf"))) < 0.25
+
+
+# ----------------------------------------------------------------------------- store
+
+def test_named_amended_motion_ranks_first_and_replaced_one_follows():
+    s = _store()
+    link_store(s)
+    top = _top(s)
+    dassen = top["2025D16918"]
+    # the letter appreciates the gewijzigde motie (printed a day after the letter); the motion it replaces
+    # (t.v.v. 32637-682) follows right after the amended versions
+    assert dassen[0]["to"] == "kst-32637-688" and dassen[0]["relation"] == "responds" and dassen[0]["accepted"]
+    ids = [c["to"] for c in dassen]
+    assert "kst-32637-682" in ids[:3]
+    assert top["2025D20895"][0]["to"] == "kst-32847-1341"
+    assert top["2025D22442"][0]["to"] == "kst-21501-30-670"
+    assert top["2024D45998"][0]["to"] == "kst-36550-XVII-18"
+    assert top["2024D45998"][0]["relation"] == "fulfils"
+    # no submitter, only the topic ("inzake benoemingen in de raad van toezicht ...")
+    assert top["2025D32813"][0]["to"] == "kst-33578-152"
+
+
+def test_export_shape_is_spec_section_2():
+    s = _store()
+    link_store(s)
+    for obj in export_links(s, 3):
+        assert set(obj) == {"from", "candidates"} and 1 <= len(obj["candidates"]) <= 3
+        scores = [c["score"] for c in obj["candidates"]]
+        assert scores == sorted(scores, reverse=True)
+        for c in obj["candidates"]:
+            assert set(c) == {"to", "score", "accepted", "relation", "evidence"}
+            assert 0.0 <= c["score"] <= 1.0 and c["relation"] in ("fulfils", "responds", "mentions")
+            assert isinstance(c["accepted"], bool) and c["evidence"]
+
+
+def test_rerun_changes_nothing_and_new_documents_link_alone():
+    s = _store(letters=False)
+    first = link_store(s)
+    assert first["letters"] == 0
+    L = _letters()
+    for lid in ("2025D16918", "2025D20895"):
+        s.upsert_document(Document(id=lid, kind="letter", title=L[lid]["onderwerp"], date=L[lid]["datum"]))
+    a = link_store(s)
+    assert a["relinked"] == 2
+    before = list(s.db.query("select * from links order by from_id, to_id"))
+    again = link_store(s)
+    assert again["relinked"] == 0 and again["rows_written"] == 0
+    assert list(s.db.query("select * from links order by from_id, to_id")) == before
+    # one more letter: only that one is linked, the others keep their rows
+    s.upsert_document(Document(id="2025D22442", kind="letter", title=L["2025D22442"]["onderwerp"],
+                               date=L["2025D22442"]["datum"]))
+    b = link_store(s)
+    assert b["relinked"] == 1
+    assert [r for r in s.db.query("select * from links where from_id != '2025D22442' order by from_id, to_id")] \
+        == before
+    full = link_store(s, incremental=False)
+    assert full["relinked"] == 3 and full["rows_written"] == 0
+
+
+def test_motion_arriving_after_the_letter_gets_linked():
+    s = _store(motions=False)
+    link_store(s)
+    assert not _top(s).get("2025D22442")
+    m = next(m for m in _motions() if m["kst_id"] == "kst-21501-30-670")
+    s.upsert_document(Document(id=m["kst_id"], kind="motion", title=m["onderwerp"], text=m["tekst"],
+                               date=m["datum"], dossier=m["dossier"]))
+    st = link_store(s)
+    assert st["relinked"] >= 1
+    assert _top(s)["2025D22442"][0]["to"] == "kst-21501-30-670"
+
+
+def test_reference_motion_completed_not_doubled():
+    s = Store(":memory:")
+    letter = "Uitvoering van de motie van het lid Eerdmans over zich verzetten tegen defensieaankopen (Kamerstuk 21501-30-670)"
+    s.upsert_document(Document(id="L1", kind="letter", title=letter, date="2025-06-01"))
+    link_store(s)
+    rows = list(s.db.query("select id, known_from, submitters from motions"))
+    assert rows == [{"id": "kst-21501-30-670", "known_from": "reference", "submitters": '["Eerdmans"]'}]
+    top = _top(s)["L1"][0]
+    assert top["to"] == "kst-21501-30-670" and top["evidence"] == "explicit reference in title"
+    assert top["relation"] == "fulfils"
+    m = next(m for m in _motions() if m["kst_id"] == "kst-21501-30-670")
+    s.upsert_document(Document(id=m["kst_id"], kind="motion", title=m["onderwerp"], text=m["tekst"],
+                               date=m["datum"], dossier=m["dossier"]))
+    link_store(s)
+    rows = list(s.db.query("select id, known_from, date from motions"))
+    assert rows == [{"id": "kst-21501-30-670", "known_from": "document", "date": "2025-05-20"}]
+
+
+# ----------------------------------------------------------------------------- full letters (extract stage)
+
+def _pipeline() -> Store:
+    parse = pytest.importorskip("kamerstukken.parse")
+    stages = pytest.importorskip("kamerstukken.stages")
+    s = Store(":memory:")
+    for f in ("kst-35300-VII-109.txt", "kst-28844-269.xml"):
+        s.upsert_document(parse.parse((FIX / f).read_bytes(), str(FIX / f)))
+    stages.extract_all(s)
+    link_store(s)
+    return s
+
+
+def test_seed_letter_fulfils_motion_known_from_its_footnote():
+    s = _pipeline()
+    top = _top(s)["kst-35300-VII-109"][0]
+    assert top["to"] == "kst-35300-VII-20" and top["relation"] == "fulfils" and top["accepted"]
+    assert "footnote" in top["evidence"] and "declared done" in top["evidence"]
+    m = next(s.db.query("select * from motions where id = 'kst-35300-VII-20'"))
+    assert m["known_from"] == "reference" and json.loads(m["submitters"]) == ["Van der Molen"]
+    assert m["deadline_end"] == "2020-02-29"
+
+
+def test_28844_269_fulfils_28844_261():
+    s = _pipeline()
+    cands = _top(s)["kst-28844-269"]
+    assert cands[0]["to"] == "kst-28844-261" and cands[0]["relation"] == "fulfils"
+    assert "declared done" in cands[0]["evidence"]
