@@ -136,10 +136,10 @@ def register(app: typer.Typer) -> None:
             console.print(t)
         if report.get("overdue_commitments"):
             t = Table(title="Overdue commitments (first 15)")
-            cols = [k for k in ("id", "ministry", "deadline_end", "days_overdue", "text")
+            cols = [k for k in ("id", "ministry", "deadline_text", "deadline_end", "days_overdue", "title")
                     if k in report["overdue_commitments"][0]]
             for col in cols:
-                t.add_column(col, overflow="fold", max_width=70 if col == "text" else None)
+                t.add_column(col, overflow="fold", max_width=60 if col == "title" else None)
             for r in report["overdue_commitments"]:
                 t.add_row(*[str(r.get(k) if r.get(k) is not None else "") for k in cols])
             console.print(t)
