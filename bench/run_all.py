@@ -108,8 +108,9 @@ def bench_scaling(res: dict, quick: bool) -> None:
             link_rows.append({"factor": f, "documents": rep["documents"], "error": f"not measured: {link_err}"})
             continue
         log(f"link at {f}×: {rep['documents']:,} documents")
-        r = run_worker("link", {"db": str(db)}, timeout=1500)
-        size = db.stat().st_size
+        linked = work / f"x{f}-linked.db"
+        r = run_worker("link", {"db": str(db), "repeat": 1 if quick else 2, "keep": str(linked)}, timeout=1500)
+        size = linked.stat().st_size if linked.exists() else db.stat().st_size
         link_rows.append({"factor": f, **r, "db_bytes": size,
                           "bytes_per_doc": round(size / max(1, rep["documents"]))})
         if f == factors[-1]:
@@ -118,6 +119,12 @@ def bench_scaling(res: dict, quick: bool) -> None:
     for prev, cur in zip(link_rows, link_rows[1:]):
         if prev.get("seconds") and cur.get("seconds"):
             cur["growth"] = round(cur["seconds"] / prev["seconds"], 2)
+    timed_rows = [r for r in link_rows if r.get("seconds")]
+    if len(timed_rows) >= 3:
+        a, b = timed_rows[1], timed_rows[-1]  # from 2x: the 1x run is dominated by fixed costs
+        import math
+        doublings = math.log2(b["factor"] / a["factor"])
+        res["link_growth_per_doubling"] = round((b["seconds"] / a["seconds"]) ** (1 / doublings), 2)
     res["link"] = link_rows
     # extract_all memory: a streaming stage, 1× vs 4× (2× with --quick)
     mem = []
@@ -151,9 +158,12 @@ def bench_queries(res: dict, quick: bool, ndocs: int, rebuild: bool) -> None:
         res["query"] = {"error": "no 1× store (scaling section failed)"}
         return
     linked = work / "x1-linked.db"
-    shutil.copyfile(src, linked)
-    if not _check_import("kamerstukken.link", ["link_store"]):
-        run_worker("link", {"db": str(linked)})
+    if not linked.exists():
+        shutil.copyfile(src, linked)
+        if not _check_import("kamerstukken.link", ["link_store"]):
+            run_worker("link", {"db": str(src), "keep": str(linked)})
+        if not _check_import("kamerstukken.status", ["compute_status"]):
+            run_worker("status_all", {"db": str(linked)})  # the status table is replicated with the rest
     schema = subprocess.run([sys.executable, "-c", "from kamerstukken.store import SCHEMA_VERSION as v; print(v)"],
                             capture_output=True, text=True, cwd=str(ROOT)).stdout.strip()
     big = CACHE / f"big-{ndocs}-schema{schema}.db"
@@ -170,8 +180,8 @@ def bench_queries(res: dict, quick: bool, ndocs: int, rebuild: bool) -> None:
     else:
         log(f"query store: cached {big.name}")
     log("query latency")
-    r = run_worker("query", {"db": str(big), "queries": SEARCHES, "reps": 20 if quick else 50,
-                             "overdue_reps": 3 if quick else 5, "search_reps": 3 if quick else 5})
+    r = run_worker("query", {"db": str(big), "queries": SEARCHES, "reps": 20 if quick else 50, "full_reps": 1,
+                             "search_reps": 3 if quick else 5, "budget_s": 20}, timeout=1800)
     r["build"] = built or "cached"
     r["db_bytes"] = big.stat().st_size
     res["query"] = r
@@ -214,8 +224,14 @@ def summary(res: dict) -> list[dict]:
             continue
         growth = r.get("growth")
         add("link", f"{r['factor']}× ({r['documents']:,} docs)",
-            f"{r['seconds']:.2f} s" + (f", ×{growth} vs previous" if growth else "") + f"; re-run {r['rerun_s']:.2f} s",
+            f"{r['seconds']:.2f} s" + (f", ×{growth} vs previous" if growth else "") + f"; re-run {r['rerun_s']:.2f} s"
+            + f"; {r.get('accepted', 0):,} accepted of {r.get('links', 0):,} links",
             "≤ 2.4 per doubling" if growth else "", (growth <= 2.4) if growth else None)
+    if res.get("link_growth_per_doubling"):
+        g = res["link_growth_per_doubling"]
+        rows_l = [r for r in res["link"] if r.get("seconds")]
+        add("link", f"growth per doubling, {rows_l[1]['factor']}× → {rows_l[-1]['factor']}× (geometric mean)",
+            f"×{g}", "≤ 2.4", g <= 2.4)
     if res.get("status_all"):
         s = res["status_all"]
         add("status", f"compute_status at {s.get('factor')}×", s.get("error") or f"{s['seconds']:.2f} s, {s['rows']:,} rows")
@@ -224,8 +240,11 @@ def summary(res: dict) -> list[dict]:
         add("query", "query store", "not measured: " + q["error"][:120])
     elif q:
         n = q.get("documents", 0)
-        for key, label, target in (("status_of", "status_of(id)", 50), ("overdue", "commitments --overdue", 50),
-                                   ("overdue_ministry", "commitments --overdue --ministry", 50)):
+        for key, label, target in (("status_of", "status_of(id), as is", 50),
+                                   ("overdue", "list_commitments(overdue=True), as is", 50),
+                                   ("status_of_lookup", "status_of(id), status table precomputed", 50),
+                                   ("overdue_lookup", "list_commitments(overdue=True), precomputed", 50),
+                                   ("overdue_ministry_lookup", "list_commitments(overdue, ministry), precomputed", 50)):
             v = q.get(key)
             if not v:
                 continue
@@ -233,7 +252,8 @@ def summary(res: dict) -> list[dict]:
                 add("query", f"{label} @ {n:,} docs", v["error"][:120])
             else:
                 add("query", f"{label} @ {n:,} docs",
-                    f"p50 {v['p50_ms']:.1f} ms, p95 {v['p95_ms']:.1f} ms" + (f" ({v['rows']:,} rows)" if "rows" in v else ""),
+                    f"p50 {v['p50_ms']:,.1f} ms, p95 {v['p95_ms']:,.1f} ms (n={v['n']})"
+                    + (f", {v['rows']:,} rows" if v.get("rows") is not None else ""),
                     f"< {target} ms", v["p95_ms"] < target)
         for qs, v in (q.get("search") or {}).items():
             if "error" in v:
@@ -262,7 +282,8 @@ def summary(res: dict) -> list[dict]:
         if "maxrss_mb" in r:
             add("memory", f"link {r['factor']}×", f"{r['maxrss_mb']:.0f} MB peak ({r['maxrss_mb'] - r['baseline_mb']:+.0f})")
     if q.get("maxrss_mb"):
-        add("memory", "queries on the big store", f"{q['maxrss_mb']:.0f} MB peak")
+        add("memory", f"status_of / compute_status on the {q.get('documents', 0):,}-document store",
+            f"{q['maxrss_mb']:.0f} MB peak ({q['maxrss_mb'] - q.get('baseline_mb', 0):+.0f})")
     for d in res.get("db_size", []):
         add("db", d["store"], f"{d['bytes_per_doc']:,} bytes/doc ({d['bytes'] / 1e6:,.0f} MB)")
     if res.get("base") and "documents" in res["base"]:
@@ -283,7 +304,10 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         ok = "" if r["ok"] is None else ("[green]yes[/green]" if r["ok"] else "[red]NO[/red]")
         t.add_row(r["section"], r["measure"], str(r["value"]), r["target"], ok)
-    Console().print(t)
+    con = Console()
+    if not con.is_terminal:
+        con = Console(width=170)
+    con.print(t)
 
 
 def markdown(res: dict, rows: list[dict]) -> str:
@@ -294,7 +318,9 @@ def markdown(res: dict, rows: list[dict]) -> str:
              "(`getrusage` maxrss) is its own; \"+N\" is what the work added to the interpreter and its imports.",
              "",
              f"Run: {m['date']} · commit `{m['commit']}` · {m['machine']} · Python {m['python']} · "
-             f"{m['cpus']} cores · {'quick' if m['quick'] else 'full'} run · {m['total_s']:.0f} s", "",
+             f"{m['cpus']} cores · {'quick' if m['quick'] else 'full'} run · {m['total_s']:.0f} s · load average "
+             f"{m.get('loadavg_start', ['?'])[0]} at start, {m.get('loadavg_end', ['?'])[0]} at end (other jobs on the "
+             "machine make timings noisy)", "",
              "| section | measure | value | target | ok |", "|---|---|---|---|---|"]
     for r in rows:
         ok = "" if r["ok"] is None else ("yes" if r["ok"] else "**no**")
@@ -314,7 +340,7 @@ def markdown(res: dict, rows: list[dict]) -> str:
     if res.get("not_measured"):
         lines += ["## Not measured", ""] + [f"- {n}" for n in res["not_measured"]] + [""]
     if res.get("profile"):
-        lines += ["## Profile of extract (cProfile, motions)", "",
+        lines += [f"## Profile of extract (cProfile, {res['profile'].get('corpus')}, below target)", "",
                   "| function | cumulative share | own share |", "|---|---|---|"]
         for r in res["profile"].get("top_cumulative", [])[:15]:
             lines.append(f"| `{r['function']}` | {r['cum_share']:.0%} | {r['own_share']:.0%} |")
@@ -350,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     res: dict = {"meta": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": git_commit(),
                           "machine": f"{platform.system()} {platform.machine()}", "python": platform.python_version(),
-                          "cpus": os.cpu_count(), "quick": a.quick, "moties": moties, "docs": a.docs},
+                          "cpus": os.cpu_count(), "quick": a.quick,
+                          "loadavg_start": [round(x, 2) for x in os.getloadavg()], "moties": moties, "docs": a.docs},
                  "not_measured": []}
     CACHE.mkdir(parents=True, exist_ok=True)
     sections = [("parse", lambda: bench_parse(res, a.quick)),
@@ -365,10 +392,12 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # one broken section must not hide the others
             res["not_measured"].append(f"{name}: {type(exc).__name__}: {exc}")
             log(f"{name} failed: {exc}")
-    ratio_low = any(r.get("ratio_vs_tokenizer", 1) < 0.5 for r in res.get("extract", []))
-    if "profile" in only and ratio_low:
-        log("extract below target: profiling")
-        res["profile"] = run_worker("profile_extract", {"corpus": "motions", "limit": 300 if a.quick else 600})
+    low = [r["corpus"] for r in res.get("extract", []) if r.get("ratio_vs_tokenizer", 1) < 0.5]
+    if "profile" in only and low:
+        log(f"extract below target on {low[0]}: profiling")
+        res["profile"] = run_worker("profile_extract", {"corpus": low[0], "moties": moties,
+                                                        "limit": 300 if a.quick else 1000})
+    res["meta"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     res["meta"]["total_s"] = round(time.perf_counter() - t0, 1)
     rows = summary(res)
     res["summary"] = rows

@@ -75,6 +75,31 @@ def dossier_numbers(conn: sqlite3.Connection) -> list[str]:
     return sorted(nums)
 
 
+def surnames(conn: sqlite3.Connection) -> list[str]:
+    """Last words of the submitters' names of the motions (Keijzer, Nispen, Dijk, ...)."""
+    import json
+    out = set()
+    try:
+        for (js,) in conn.execute("select submitters from motions where submitters is not null"):
+            for name in json.loads(js or "[]"):
+                last = (name or "").split()[-1:] or [""]
+                if len(last[0]) >= 3 and last[0][:1].isupper():
+                    out.add(last[0])
+    except sqlite3.OperationalError:
+        pass
+    return sorted(out, key=lambda w: (-len(w), w))
+
+
+def copy_tag(r: int) -> str:
+    """a, b, ..., z, aa, ab, ... — appended to submitters' surnames in copy r."""
+    s = ""
+    while True:
+        s = chr(ord("a") + r % 26) + s
+        r = r // 26 - 1
+        if r < 0:
+            return s
+
+
 def dossier_maps(nums: list[str], factor: int) -> list[dict[str, str]]:
     used = set(nums)
     free = (f"{n:05d}" for n in range(40000, 100000) if f"{n:05d}" not in used)
@@ -84,8 +109,11 @@ def dossier_maps(nums: list[str], factor: int) -> list[dict[str, str]]:
     return maps
 
 
-def make_remap(mode: str, r: int, dmap: Optional[dict[str, str]]) -> tuple[Callable, Callable]:
-    """(remap_id, remap_text) for copy r."""
+def make_remap(mode: str, r: int, dmap: Optional[dict[str, str]],
+               names: Optional[re.Pattern] = None) -> tuple[Callable, Callable]:
+    """(remap_id, remap_text) for copy r. In "dossier" mode the submitters' surnames get a copy tag too
+    (Keijzer → Keijzerb), so that a copy's motions are as distinct from the other copies' as the motions of
+    different members are; without it every letter would find k identical twins of each motion it names."""
     suffix = f"~{r}"
     if mode == "suffix" or not dmap:
         def remap_id(v):
@@ -101,10 +129,17 @@ def make_remap(mode: str, r: int, dmap: Optional[dict[str, str]]) -> tuple[Calla
             return m.group(0)
         return new[:2] + m.group(2) + new[2:]
 
+    tag = copy_tag(r)
+
+    def name_sub(m: re.Match) -> str:
+        w = m.group(0)
+        return w + (tag.upper() if w.isupper() else tag)
+
     def remap_text(v):
         if not isinstance(v, str) or not v:
             return v
-        return _NUM.sub(sub, v)
+        v = _NUM.sub(sub, v)
+        return names.sub(name_sub, v) if names is not None else v
 
     def remap_id(v):
         if not isinstance(v, str) or not v:
@@ -161,9 +196,11 @@ def replicate(src: Path, dst: Path, factor: int, mode: str = "dossier", *, targe
         cols[t] = [c[0] for c in cur.description]
         rows[t] = cur.fetchall()
     dmaps = dossier_maps(dossier_numbers(conn), factor) if mode == "dossier" else [None] * factor
+    sn = surnames(conn) if mode == "dossier" else []
+    names = re.compile(r"\b(?:" + "|".join(map(re.escape, sn)) + r")\b", re.I) if sn else None
     written_docs = base_docs
     for r in range(1, factor):
-        remap_id, remap_text = make_remap(mode, r, dmaps[r])
+        remap_id, remap_text = make_remap(mode, r, dmaps[r], names)
         last_copy = target_docs is not None and r == factor - 1
         keep_ids = None
         if last_copy:
