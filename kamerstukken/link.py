@@ -593,6 +593,14 @@ def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic
     return s, ev
 
 
+def _recency(t: "Target") -> tuple:
+    """Tie-break between equally good candidates: the later motion first. A motion re-submitted with the same
+    submitters and subject (a gewijzigde motie, often without "t.v.v." in its title) gets a later date and a
+    higher number, and it is the version the Kamer voted on and a letter answers."""
+    m = re.search(r"-(\d+)$", t.id)
+    return (-(t.ord or 0), -(int(m.group(1)) if m else 0), t.id)
+
+
 def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                 threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS, qv=None) -> list[Link]:
     """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first.
@@ -753,7 +761,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
         for sc in group[counts.get(pos, 1):]:
             sc.raw -= 0.05
             sc.score = max(0.0, min(sc.score, sc.raw))
-    ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, index.targets[s.target].id))
+    ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, *_recency(index.targets[s.target])))
     out = []
     for r, s in enumerate(ranked[:keep], 1):
         if s.score < MIN_SCORE:
