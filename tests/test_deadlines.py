@@ -163,3 +163,13 @@ def test_speed_on_real_text():
     elapsed = time.perf_counter() - t
     assert len(found) == 30 * len(find_deadlines(seed, date(2019, 10, 1)))
     assert elapsed < 2.0, elapsed     # generous for slow CI machines; ~0.1-0.3 s on a laptop
+
+
+def test_periods_long_before_the_document_are_past_events_not_deadlines():
+    # kst-21501-20-2259 (motion of 18 June 2025), a real dictum
+    krim = ("verzoekt de regering bij EU-lidstaten na te gaan of en hoe gelijktijdig met deze landen overgegaan kan "
+            "worden tot erkenning van de genocide in 1944 op de Krim-Tataren,")
+    assert find_deadlines(krim, date(2025, 6, 18)) == []
+    # a quoted "vóór" date a few days past still counts: the letter is measured against it
+    quoted = "de Kamer daarover vóór 1 maart 2020 te informeren"
+    assert [d.end for d in find_deadlines(quoted, date(2020, 3, 12))] == ["2020-02-29"]

@@ -736,7 +736,25 @@ def find_deadlines(text: str, anchor: Optional[date]) -> list[Deadline]:
     """Every time expression in `text` that sets a due date or period for something still to happen."""
     if not text or not PREFILTER.search(text):
         return []
-    return _scan(text, anchor, context=True)
+    found = _scan(text, anchor, context=True)
+    return [d for d in found if not _long_past(d, anchor)] if anchor else found
+
+
+# A period that ended well before the document was written is a past event ("de deportatie in 1944",
+# "waar Nederland dit voor de zomer van 2023 toepaste"), not a due date. A "by" date quoted from an earlier
+# motion ("verzocht … vóór 1 maart 2020 te informeren", in a letter of March 2020) stays: it is the deadline
+# the letter is measured against, so only "by" dates more than a year old are dropped.
+PAST_GRACE_DAYS = {"by": 366, "in": 60, "after": 60}
+
+
+def _long_past(d: Deadline, anchor: date) -> bool:
+    if not d.end or d.kind not in PAST_GRACE_DAYS:
+        return False
+    try:
+        end = date.fromisoformat(d.end)
+    except ValueError:
+        return False
+    return (anchor - end).days > PAST_GRACE_DAYS[d.kind]
 
 
 def resolve_phrase(phrase: str, anchor: Optional[date]) -> Optional[Deadline]:
