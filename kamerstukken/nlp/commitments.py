@@ -367,8 +367,10 @@ _ACTION_NORM = {"informeer": "informeren", "informeert": "informeren", "geïnfor
                 "bied": "aanbieden", "in te gaan": "ingaan", "nagezonden": "nazenden", "toegezonden": "toezenden",
                 "gestand": "gestand doen", "afgedaan": "afdoen"}
 _TOPIC_RE = re.compile(r"\b(?:over|inzake|omtrent|met\s+betrekking\s+tot|aangaande)\s+((?:de|het|een|deze|dit|die)?\s*[^,.;:()]{3,120}?)(?=\s*(?:[,.;:(]|\ben\s+(?:stel|zal|wil)|\bte\s+\w+\b|$))", re.I)
+_NAME = r"(?:(?:[Vv]an|[Dd]e|[Dd]en|[Dd]er|[Tt]er|[Tt]en|[Tt]e|[Ii]n\s+'t|'t|[Hh]et)\s+){0,3}[A-Z][\w'\-]+(?:-[A-Z][\w'\-]+)?"
 _MEMBER_RE = re.compile(
-    r"\b((?:het\s+lid|de\s+leden|kamerlid|de\s+heer|mevrouw|lid)\s+(?:[a-z]{1,3}\s+){0,3}[A-Z][\w'\-]+(?:\s+(?:en|c\.s\.|e\.a\.)\s*[A-Z]?[\w'\-]*)*(?:\s*\([^)]{1,30}\))?)")
+    rf"\b((?:het\s+lid|de\s+leden|kamerlid|de\s+heer|mevrouw|lid)\s+{_NAME}(?:\s*,\s*{_NAME})*(?:\s+en\s+{_NAME})?"
+    rf"(?:\s+(?:c\.s\.|e\.a\.))?(?:\s*\([^)]{{1,30}}\))?)")
 _KST_RE = re.compile(r"\b(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)?(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}|\d{1,3}(?=[\s,-]+(?:nr\.?|\d))|[IVXL]+))?[\s,-]+(?:nr\.?\s*)?(\d{1,4})\b")
 _KST_REF_RE = re.compile(r"(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}(?:-[A-Z0-9]+)?|[IVXL]+(?:-[A-Z]+)?|\d{1,3}))?,?\s+nr\.?\s*(\d{1,4})|\((?:Kamerstuk\s+)?(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\)|\bnr\.\s*(\d{1,4})")
 
