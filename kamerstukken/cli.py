@@ -200,14 +200,13 @@ def evaluate(gold: Path = typer.Option(..., "--gold", help="Folder in the format
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return
     rows = []
+    base = ("precision", "recall", "f1", "tp", "fp", "fn")
     for task, m in res.items():
-        if task == "commitments":
-            for label, mm in m.items():
-                rows.append({"task": f"statements:{label}", **mm})
-        else:
-            rows.append({"task": task, **m})
-    emit_rows(rows, as_json=False, as_csv=False, columns=sorted({k for r in rows for k in r},
-                                                                  key=lambda k: (k != "task", k)))
+        for label, mm in (m.items() if task == "commitments" else [(None, m)]):
+            extra = ", ".join(f"{k}={v}" for k, v in mm.items() if k not in base)
+            rows.append({"task": f"statements:{label}" if label else task, **{k: mm[k] for k in base},
+                         "also": extra})
+    emit_rows(rows, as_json=False, as_csv=False, columns=["task", *base, "also"])
 
 
 # ----------------------------------------------------------------------------------- export

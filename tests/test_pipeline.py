@@ -152,3 +152,11 @@ def test_extract_interface_on_a_real_sentence():
     assert first["statements"][0]["type"] == "commitment"
     assert first["deadlines"][0]["end"] == "2020-11-30"
     assert "error" in second
+
+
+def test_evaluate_counts_like_the_grading_rule():
+    """A wrong gold end date (Dec 31 instead of Nov 30 for "na de zomer") is a miss and a false positive."""
+    res = json.loads(run("evaluate", "--gold", ROOT / "tests" / "fixtures" / "evaluate", "--json").stdout)
+    d = res["deadlines"]
+    assert (d["tp"], d["fp"], d["fn"]) == (0, 1, 1)
+    assert d["end_date_accuracy"] == 0.0
