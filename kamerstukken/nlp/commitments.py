@@ -36,7 +36,7 @@ _F = re.I | re.S
 
 PREFILTER = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|informe(?:er|ert|ren)|geïnformeerd|toe ?zeg\w*|toegezegd"
-    r"|zeg\w*\b[^.;]{0,300}?\btoe\b|voornem\w*|verwacht\w*|(?:toe|door|na|op)?stur(?:en|e|t)|toe(?:ge)?zonden"
+    r"|zeg\w*\b[^.;]{0,300}?\btoe\b|voornem\w*|verwacht\w*|(?:toe|door|na|op)?stur(?:en|e|t)|stuur\w*|zend\w*|bied\w*|stre(?:ef|ven)|toe(?:ge)?zonden"
     r"|toe(?:te)?zenden|toekomen|ontvangt|krijgt|brief|brieven|rapport\w*|terug\s?(?:te\s)?kom\w*|kom\w*\b.{0,80}\bterug"
     r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan)\b", _F)
 
@@ -87,6 +87,17 @@ RULES: dict[str, re.Pattern] = {
     "c_heb_al_toegezegd": re.compile(r"\bik\s+heb\b[^.;]{0,40}\bal\s+toegezegd\b|^\W*nogmaals\b[^.;]{0,60}\btoegezegd\b", _F),
     "f_toegezegd_deze_brief": re.compile(
         r"\b(?:toegezegd|toezegging\w*)\b[^.;]{0,120}\b(?:in|met|bij)\s+deze\s+(?:brief|kamerbrief)\b(?![^.;]*\b(?:zal|zullen)\s+(?:ik|wij|we)\b)", _F),
+    # "Ik streef ernaar het wetsvoorstel … aan uw Kamer aan te bieden": separable verbs split around "te"
+    "c_streef_te": re.compile(
+        rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:streef|streven|verwacht\w*|ben\s+voornemens|zijn\s+voornemens|beoog\w*)\b[^.;]{{0,160}}?"
+        rf"\b(?:aan|toe|op|terug|na)\s+te\s+(?:bieden|sturen|zenden|komen)\b", _F),
+    # present tense with a due time: "Ik informeer uw Kamer in het najaar over …", "Uw Kamer ontvangt voor het
+    # einde van het jaar de evaluatie", "Naar verwachting kan ik uw Kamer in Q1 informeren" (the time part is
+    # checked with the deadline finder, see _present_with_time)
+    "c_present_deliver": re.compile(
+        rf"\b{_GOV}\s+(?:informeer|informeert|informeren|stuur|stuurt|sturen|zend|zendt|zenden|bied|biedt|bieden|kom|komt|komen)\b[^.;]{{0,100}}?\b{_KAMER}\b"
+        rf"|\b(?:uw|de)\s+kamer\s+(?:ontvangt|krijgt)\b"
+        rf"|\bnaar\s+verwachting\s+(?:kan|zal|kunnen|zullen)\s+{_GOV}\b[^.;]{{0,120}}?\b{_DELIVER}\b", _F),
     "c_verwacht_te": re.compile(
         rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:verwacht\w*|ben\s+voornemens|zijn\s+voornemens|streef|streven|beoog\w*)\b[^.;]{{0,160}}?\bte\s+(?:kunnen\s+)?{_DELIVER}\b"
         rf"|\bhet\s+is\s+(?:mijn|ons|het)\s+voornemen\b[^.;]{{0,160}}?\b{_DELIVER}\b|\bhet\s+streven\s+is\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
@@ -136,7 +147,8 @@ RULES: dict[str, re.Pattern] = {
         r"|\b(?:vandaag|straks|zo\s+meteen|zometeen)\b[^.;]{0,30}\b(?:ingaan|in\s+gaan|beantwoorden|terugkomen|op\s+terug\w*)\b|\b(?:ingaan|beantwoorden|op\s+terugkom\w*)\b[^.;]{0,20}\b(?:vandaag|straks|zo\s+meteen)\b"
         r"|\b(?:ik|wij|we)\s+(?:zal|zullen|ga|gaan)\s+(?:\w+\s+)?in\s+deze\s+(?:brief|kamerbrief)\b"
         r"|\b(?:in|met)\s+deze\s+(?:brief|kamerbrief)\s+(?:zal|ga)\s+ik\b|\bzal\s+ik\s+in\s+deze\s+brief\b", _F),
-    "n_negation": re.compile(r"\b(?:zal|zullen|ga|kan|wil)\s+(?:ik|wij|we)\b[^.;]{0,40}?\b(?:niet|geen|nooit)\b|\b(?:niet|geen)\s+(?:mogelijk|haalbaar)\b", _F),
+    "n_negation": re.compile(r"\b(?:zal|zullen|ga|kan|wil)\s+(?:ik|wij|we)\b[^.;]{0,40}?\b(?:niet|geen|nooit)\b|\b(?:niet|geen)\s+(?:mogelijk|haalbaar)\b"
+                             r"|\bniet\s+(?:voornemens|van\s+plan|bereid)\b", _F),
     "n_habitual": re.compile(r"^(?![^.;]*\b(?:zal|zullen)\b)[^.;]*\bwordt\b[^.;]*\b(?:met\s+(?:grote\s+)?regelmaat|regelmatig|periodiek)\b", _F),
     "n_this_doc_passive": re.compile(r"^\s*(?:in|met|via|middels)\s+deze\s+(?:brief|kamerbrief)\s+(?:wordt|worden)\b", _F),
     "n_refusal": re.compile(r"\b(?:moeilijk|lastig)\s+(?:om|te)\b|\bkan\s+(?:ik|wij|we)\s+(?:niet|geen)\s+(?:toezeggen|toezegging)|\bniet\s+toezeggen\b|\bgeen\s+(?:extra\s+)?toezegging", _F),
@@ -201,6 +213,11 @@ def _matcher_hits(sentences: list[str]) -> list[set[str]]:
     return out
 
 
+def _has_due_time(sentence: str) -> bool:
+    from .deadlines import find_deadlines
+    return bool(find_deadlines(sentence, None))
+
+
 def rule_features(sentences: list[str]) -> list[dict[str, int]]:
     """Rule hits per sentence: {feature name: 0/1} for every regex rule and Matcher pattern."""
     mh = _matcher_hits(sentences)
@@ -209,13 +226,15 @@ def rule_features(sentences: list[str]) -> list[dict[str, int]]:
         d = {name: int(bool(rx.search(s))) for name, rx in RULES.items()}
         for name in MATCHER_NAMES:
             d[name] = int(name in hits)
+        if d.get("c_present_deliver") and not _has_due_time(s):
+            d["c_present_deliver"] = 0   # a present tense is only a promise with a due time in it
         feats.append(d)
     return feats
 
 
 _ZAL = re.compile(r"\b(?:zal|zullen|zult)\b", re.I)
 _NOT_TOE = re.compile(r"\b(?:niet|geen|nooit)\b[^.;]{0,30}\b(?:toe|toezeggen|toezegging\w*)\b", re.I)
-_STRONG_C = ("c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
+_STRONG_C = ("c_streef_te", "c_present_deliver", "c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
              "c_verwacht_te", "c_houd_op_hoogte", "c_kom_terug", "c_ik_zal_spoken")
 _NEG_C = ("n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_present", "n_member_speaker", "n_delay",
           "n_refusal", "n_habitual", "n_this_doc_passive")
