@@ -192,13 +192,20 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
 
 @app.command()
 def evaluate(gold: Path = typer.Option(..., "--gold", help="Folder in the format of gold/dev"),
+             only: Optional[str] = typer.Option(None, "--only", help="deadlines, commitments or motion_refs"),
+             misses: bool = typer.Option(False, "--misses", help="Also list every miss"),
              as_json: bool = JsonOpt):
     """Precision, recall and F1 per task on a gold folder (the grading rule of spec/deadlines.md)."""
     from .evaluate import evaluate_gold
-    res = evaluate_gold(gold)
+    missed: Optional[dict] = {} if misses else None
+    res = evaluate_gold(gold, only=only, misses=missed)
     if as_json:
-        print(json.dumps(res, ensure_ascii=False, indent=1))
+        print(json.dumps({**res, "misses": missed} if misses else res, ensure_ascii=False, indent=1))
         return
+    for task, ms in (missed or {}).items():
+        for m in ms:
+            console.print(f"[yellow]miss[/yellow] {task} {json.dumps(m, ensure_ascii=False)}", markup=True,
+                          highlight=False)
     rows = []
     base = ("precision", "recall", "f1", "tp", "fp", "fn")
     for task, m in res.items():

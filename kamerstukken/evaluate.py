@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Optional
 
 from .nlp.extract import extract_line
 
@@ -60,9 +61,9 @@ def prf(tp: int, fp: int, fn: int) -> dict:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
-def score_deadlines(items: list[dict], pred: dict) -> dict:
+def score_deadlines(items: list[dict], pred: dict, misses: Optional[list] = None) -> dict:
     tp = fp = fn = 0
-    gold_n = 0
+    gold_n = detect = 0
     for it in items:
         s = it["sentence"]
         golds = [(g, _span(s, g["text"])) for g in it.get("deadlines", [])]
@@ -75,19 +76,29 @@ def score_deadlines(items: list[dict], pred: dict) -> dict:
                 if k in used or not _overlap(gs, ps):
                     continue
                 used.add(k)
+                detect += 1
                 ge, pe = _date(g["end"]), _date(p.get("end"))
-                correct += bool(ge and pe and abs((pe - ge).days) <= tol)
+                hit = bool(ge and pe and abs((pe - ge).days) <= tol)
+                correct += hit
                 break
+            else:
+                hit = False
+            if not hit and misses is not None:
+                misses.append({"id": it["id"], "gold": g["text"], "gold_end": g["end"],
+                               "pred": [(p.get("text"), p.get("end")) for p, _ in preds]})
+        if preds and not golds and misses is not None:
+            misses.append({"id": it["id"], "gold": None, "pred": [(p.get("text"), p.get("end")) for p, _ in preds]})
         gold_n += len(golds)
         tp += correct
         fn += len(golds) - correct
         fp += len(preds) - correct
     res = prf(tp, fp, fn)
     res["end_date_accuracy"] = round(tp / gold_n, 3) if gold_n else 0.0
+    res["detection_recall"] = round(detect / gold_n, 3) if gold_n else 0.0
     return res
 
 
-def score_statements(items: list[dict], pred: dict) -> dict:
+def score_statements(items: list[dict], pred: dict, misses: Optional[list] = None) -> dict:
     out = {}
     for label in ("commitment", "fulfilment"):
         tp = fp = fn = 0
@@ -97,11 +108,14 @@ def score_statements(items: list[dict], pred: dict) -> dict:
             tp += g and p
             fp += (not g) and p
             fn += g and not p
+            if g != p and misses is not None:
+                misses.append({"id": it["id"], "gold": it["label"], "pred": sorted(t for t in types if t),
+                               "sentence": it["sentence"][:160]})
         out[label] = prf(tp, fp, fn)
     return out
 
 
-def score_motions(items: list[dict], pred: dict) -> dict:
+def score_motions(items: list[dict], pred: dict, misses: Optional[list] = None) -> dict:
     tp = fp = fn = 0
     ref_ok = sub_ok = done_ok = n = 0
     for it in items:
@@ -126,6 +140,10 @@ def score_motions(items: list[dict], pred: dict) -> dict:
             sub_ok += gsub == psub
             done_ok += bool(p.get("declared_done")) == bool(g.get("declared_done"))
         fp += len(preds) - len(used)
+        key = lambda m: (m.get("text"), (m.get("ref") or "").lower() or None,  # noqa: E731
+                         [x.lower().split()[-1] for x in m.get("submitters") or []], bool(m.get("declared_done")))
+        if misses is not None and [key(m) for m in it.get("motions", [])] != [key(m) for m in preds]:
+            misses.append({"id": it["id"], "gold": it.get("motions", []), "pred": preds})
     res = prf(tp, fp, fn)
     res.update({"ref_accuracy": round(ref_ok / n, 3) if n else 0.0,
                 "submitters_accuracy": round(sub_ok / n, 3) if n else 0.0,
@@ -133,12 +151,18 @@ def score_motions(items: list[dict], pred: dict) -> dict:
     return res
 
 
-def evaluate_gold(gold_dir: str | Path) -> dict:
+TASKS = {"deadlines": score_deadlines, "commitments": score_statements, "motion_refs": score_motions}
+
+
+def evaluate_gold(gold_dir: str | Path, only: Optional[str] = None, misses: Optional[dict] = None) -> dict:
+    """Figures per task on a gold folder; with `misses` (a dict), every miss is collected there per task."""
     gold_dir = Path(gold_dir)
     result = {}
-    for name, scorer in (("deadlines", score_deadlines), ("commitments", score_statements),
-                         ("motion_refs", score_motions)):
+    for name, scorer in TASKS.items():
+        if only and name != only:
+            continue
         items = _load(gold_dir / f"{name}.jsonl")
         if items:
-            result[name] = scorer(items, _predict(items))
+            bucket = misses.setdefault(name, []) if misses is not None else None
+            result[name] = scorer(items, _predict(items), bucket)
     return result
