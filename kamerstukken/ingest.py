@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import KINDS, Document, Paragraph, Source, content_hash
-from .store import Store, now_iso
+from .store import Store, crash_point, now_iso
 
 SKIP_SUFFIXES = {".db", ".db-wal", ".db-shm", ".pyc", ".json", ".md5"}
 
@@ -215,6 +215,7 @@ def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Ca
             except (ValueError, TypeError) as exc:
                 result.errors.append((origin, str(exc)))
             pending += 1
+            crash_point()
             if progress:
                 progress()
             if pending >= batch:

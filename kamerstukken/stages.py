@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from .models import Document, Extractions
-from .store import Store, now_iso
+from .store import Store, crash_point, now_iso
 
 EXTRACTION_TABLES = ("references", "motion_mentions", "statements", "deadlines")
 
@@ -122,6 +122,7 @@ def extract_all(store: Store, *, batch: int = 200, kinds: Optional[Iterable[str]
             res.errors.append((doc.id, f"{type(exc).__name__}: {exc}"))
             continue
         pending.append((doc, ex))
+        crash_point()
         res.documents += 1
         res.chars += len(doc.text or "")
         if progress:

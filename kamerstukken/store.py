@@ -30,6 +30,22 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+# Crash-test hook (tests/test_crash.py). With KAMERSTUKKEN_CRASH_AFTER=N the process dies at the N-th crash
+# point with os._exit(137): a real hard exit, no rollback, no cleanup, no flush. Crash points: just before
+# each COMMIT of Store.transaction (every stage writes through it), and per record / per document inside the
+# batches of `ingest --jsonl` and `extract --all`. Unset (the normal case) it costs one int comparison.
+_CRASH_AFTER = int(os.environ.get("KAMERSTUKKEN_CRASH_AFTER") or 0)
+_crash_points = 0
+
+
+def crash_point() -> None:
+    global _crash_points
+    if _CRASH_AFTER:
+        _crash_points += 1
+        if _crash_points >= _CRASH_AFTER:
+            os._exit(137)
+
+
 # --------------------------------------------------------------------------- migrations
 
 def _m1_core(db: sqlite_utils.Database) -> None:
@@ -180,6 +196,7 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            crash_point()
         except BaseException:
             conn.rollback()
             raise
