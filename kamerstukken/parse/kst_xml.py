@@ -117,6 +117,12 @@ def _metadata(root: etree._Element) -> dict[str, Any]:
     return md
 
 
+def _short(msg: str, limit: int = 200) -> str:
+    """lxml quotes the offending input in its message (a 300 KB tag name gives a 300 KB message): cut it."""
+    msg = " ".join((msg or "").split())
+    return msg if len(msg) <= limit else msg[:limit] + "…"
+
+
 def parse_bytes(data: bytes) -> Parsed:
     check_not_binary(data)
     if _ENTITY_DECL_RE.search(data[:65536]):
@@ -124,9 +130,9 @@ def parse_bytes(data: bytes) -> Parsed:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"malformed XML: {exc.msg}") from None
+        raise ParseError(f"malformed XML: {_short(exc.msg)}") from None
     except ValueError as exc:
-        raise ParseError(f"malformed XML: {exc}") from None
+        raise ParseError(f"malformed XML: {_short(str(exc))}") from None
     tag = root.tag if isinstance(root.tag, str) else ""
     tag = tag.split("}")[-1]
     if tag not in _ROOTS:
