@@ -651,7 +651,10 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
             g["_voor_year_ok"] = bool(_VOOR_YEAR_BEFORE.search(words_before)) and bool(_FUTURE.match(after) or
                                                                                   _TE_AFTER.match(after))
         mm = _GroupView(m, g)
-        p = _resolve(mm, anchor)
+        try:
+            p = _resolve(mm, anchor)
+        except (OverflowError, ValueError):   # outside year 1..9999 (anchor 9999-12-31, "vóór 1 januari 0001")
+            continue
         if p is None:
             continue
         a, b = _trim_prefix(text, m.start(), g.get("prefix") or ""), m.end()
