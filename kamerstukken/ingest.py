@@ -163,6 +163,9 @@ def document_from_record(rec: dict, origin: str, raw: str) -> Document:
     doc_id = str(rec.get("id") or "").strip()
     if not doc_id:
         raise ValueError("record has no id")
+    for k in ("kind", "date", "title", "text", "source", "dossier", "ministry"):
+        if rec.get(k) is not None and not isinstance(rec[k], str):
+            raise ValueError(f"{k} is not a string: {json.dumps(rec[k])[:60]}")
     kind = (rec.get("kind") or "other").strip().lower()
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
