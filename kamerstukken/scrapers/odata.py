@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from ..models import Document, Source, content_hash
 from ..store import Store, now_iso
-from .http import HttpClient, base_url
+from .http import FetchError, HttpClient, base_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
@@ -113,9 +113,14 @@ def build_url(base: str, entity: str, *, filter: str, expand_: Iterable[str] = (
 def iter_pages(client: HttpClient, url: str, *, max_pages: int = 100000) -> Iterator[list[dict]]:
     """Yield each page's `value` list, following `@odata.nextLink` until there is none."""
     n = 0
+    fetched: set[str] = set()
     while url and n < max_pages:
         if "$top=" in url:
             raise ValueError("refusing to page with $top (the server then sends no nextLink)")
+        if url in fetched:   # a nextLink to itself or back to an earlier page would loop forever
+            raise FetchError(f"OData paging loops: nextLink points back to a page already fetched ({url}); "
+                             f"stopped after {n} page(s)", url)
+        fetched.add(url)
         resp = client.get(url, expect="json", conditional=False)
         data = resp.json()
         yield list(data.get("value") or [])
@@ -141,8 +146,14 @@ class Feed:
         url = url_for(start)
         safe = start
         pages = iter_pages(self.client, url)
+        stale = 0
         for page in pages:
             self.stats["pages"] += 1
+            # a server that ignores the paging ($skip) sends the same rows under ever new nextLinks
+            stale = stale + 1 if page and all(r.get("Id") in self.seen for r in page) else 0
+            if stale >= 3:
+                raise FetchError(f"OData feed {self.cursor_name} sent only rows it had sent before on {stale} "
+                                 f"pages in a row; stopped (the server does not advance the paging)", url)
             stamps = [norm_ts(r.get("ApiGewijzigdOp")) for r in page]
             for raw in page:
                 rid = raw.get("Id")
