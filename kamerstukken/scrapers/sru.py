@@ -220,10 +220,16 @@ def search(client: HttpClient, query: str, *, start: int = 1, page_size: int = 1
     """All records of a query, page by page (startRecord), bounded by numberOfRecords."""
     pos = max(1, start)
     seen = 0
+    previous: Optional[list[str]] = None
     while True:
         page = search_page(client, query, pos, page_size, sru_url=sru_url)
         if not page.records:
             return
+        ids = [r.identifier for r in page.records]
+        if ids == previous:   # the server ignores startRecord: the same page forever
+            raise FetchError(f"SRU paging does not advance: startRecord={pos} returned the same records as the "
+                             f"page before ({ids[0]} …); stopped", "", 200)
+        previous = ids
         for i, rec in enumerate(page.records):
             if rec.position is None:
                 rec.position = pos + i
@@ -232,7 +238,10 @@ def search(client: HttpClient, query: str, *, start: int = 1, page_size: int = 1
             if max_records is not None and seen >= max_records:
                 return
         nxt = page.next_position or (pos + len(page.records))
-        if nxt <= pos or nxt > page.number_of_records:
+        if nxt <= pos:
+            raise FetchError(f"SRU paging does not advance: nextRecordPosition {nxt} after startRecord {pos}; "
+                             f"stopped", "", 200)
+        if nxt > page.number_of_records:
             return
         pos = nxt
 
@@ -395,6 +404,9 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
         except ImportError:
             pass
     total = None
+    # the oldest `modified` of a record whose download failed for a passing reason (5xx/429 after the retries):
+    # the next incremental run must ask from there, or that record is never fetched again
+    failed_min = state.get("failed_min") if state.get("running") else None
     for rec in search(client, query, start=start, page_size=page_size, sru_url=sru_url, max_records=limit):
         summary["found"] += 1
         if progress:
@@ -414,10 +426,15 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
                     raise  # the network is gone: stop, the cursor lets the next run resume here
                 store.record_error(rec.identifier, f"{type_name(exc)}: {exc}")
                 summary["errors"] += 1
+                if isinstance(exc, FetchError) and not isinstance(exc, NotFound) and mod and \
+                        (failed_min is None or mod < failed_min):
+                    failed_min = mod
         store.set_cursor(cname, json.dumps({"running": True, "query": query, "next": (rec.position or 0) + 1,
-                                            "run_max_modified": run_max,
+                                            "run_max_modified": run_max, "failed_min": failed_min,
                                             "max_modified": state.get("max_modified")}))
     final_max = max((m for m in (state.get("max_modified"), run_max) if m), default=None)
+    if failed_min and final_max and failed_min < final_max:
+        final_max = failed_min
     store.set_cursor(cname, json.dumps({"running": False, "max_modified": final_max, "base": base_q}))
     summary["max_modified"] = final_max
     return summary
