@@ -269,7 +269,17 @@ _mount_optional()
 
 
 def main():
-    app()
+    import sqlite3
+    try:
+        app()
+    except sqlite3.OperationalError as exc:
+        # another writer held the database past the store's 30 s busy timeout: say so, no traceback
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        err.print(f"[red]error:[/red] the database is busy: another kamerstukken command has been writing to it "
+                  f"for more than 30 s ({exc}); run this command again when the other one has finished (every "
+                  f"stage resumes where it stopped)")
+        sys.exit(75)
 
 
 if __name__ == "__main__":
