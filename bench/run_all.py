@@ -255,6 +255,9 @@ def summary(res: dict) -> list[dict]:
                     f"p50 {v['p50_ms']:,.1f} ms, p95 {v['p95_ms']:,.1f} ms (n={v['n']})"
                     + (f", {v['rows']:,} rows" if v.get("rows") is not None else ""),
                     f"< {target} ms", v["p95_ms"] < target)
+        if q.get("compute_status_s") is not None:
+            add("status", f"compute_status (rebuilds the status table) @ {n:,} docs",
+                f"{q['compute_status_s']:.1f} s, {q.get('compute_status_rows', 0):,} rows")
         for qs, v in (q.get("search") or {}).items():
             if "error" in v:
                 add("query", f"search {qs!r}", v["error"][:120])

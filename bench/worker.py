@@ -123,11 +123,12 @@ def extract(args: dict) -> dict:
     ctx = mp.get_context("fork")
     with ctx.Pool(procs, initializer=_init_worker, initargs=(docs[:6],)) as pool:
         list(pool.imap_unordered(_extract_one, docs[: procs * 4], chunksize=1))  # workers warm
-        t0 = time.perf_counter()
-        n = 0
-        for _ex in pool.imap_unordered(_extract_one, docs, chunksize=8):
-            n += 1
-        t_pool = time.perf_counter() - t0
+        chunk = max(1, min(8, len(docs) // (procs * 20)))  # small chunks: one long letter must not stall a core
+
+        def run_pool():
+            for _ex in pool.imap_unordered(_extract_one, docs, chunksize=chunk):  # results come back, as in a stage
+                pass
+        t_pool = best_of(run_pool, repeat=max(1, repeat))
     ntok = sum(len(nlp.tokenizer(t)) for t in texts[:2000])
     return {"docs": len(docs), "bytes": nbytes, "chars": nchars, "sentences": nsent, "sentence_splitter": sent_how,
             "tokens_first2000": ntok,
