@@ -200,6 +200,12 @@ def _get_matcher():
     return _MATCHER
 
 
+# Only these words' lemmas are asked for by the Matcher patterns (zullen, zeggen/willen/kunnen, the deliver
+# verbs, toezegging/motie); other tokens keep no lemma, which no pattern reads.
+_LEMMA_NEEDED = re.compile(r"(?i)(?:zal|zul|zou|zeg|zei|wil|kan|kun|kon|informe|stu|zend|zond|kom|rapport"
+                           r"|bericht|terug|aanbied|bied|bood|nazend|toezeg|moti)")
+
+
 def _matcher_hits(sentences: list[str]) -> list[set[str]]:
     nlp = get_nlp()
     matcher = _get_matcher()
@@ -207,7 +213,10 @@ def _matcher_hits(sentences: list[str]) -> list[set[str]]:
     for s in sentences:
         doc = nlp.make_doc(s)
         for t in doc:
-            t.lemma_ = lemma(t.text)
+            if _LEMMA_NEEDED.search(t.text):
+                t.lemma_ = lemma(t.text)
+        if len(doc) and not doc[0].lemma_:
+            doc[0].lemma_ = doc[0].lower_  # the Matcher wants the doc marked as lemmatised
         hits = {nlp.vocab.strings[mid] for mid, _, _ in matcher(doc)}
         out.append(hits)
     return out
@@ -218,18 +227,23 @@ def _has_due_time(sentence: str) -> bool:
     return bool(find_deadlines(sentence, None))
 
 
-def rule_features(sentences: list[str]) -> list[dict[str, int]]:
-    """Rule hits per sentence: {feature name: 0/1} for every regex rule and Matcher pattern."""
-    mh = _matcher_hits(sentences)
-    feats = []
-    for s, hits in zip(sentences, mh):
-        d = {name: int(bool(rx.search(s))) for name, rx in RULES.items()}
+def _regex_features(s: str) -> dict[str, int]:
+    d = {name: int(bool(rx.search(s))) for name, rx in RULES.items()}
+    if d["c_present_deliver"] and not _has_due_time(s):
+        d["c_present_deliver"] = 0   # a present tense is only a promise with a due time in it
+    return d
+
+
+def _add_matcher(sentences: list[str], feats: list[dict[str, int]]) -> list[dict[str, int]]:
+    for d, hits in zip(feats, _matcher_hits(sentences)):
         for name in MATCHER_NAMES:
             d[name] = int(name in hits)
-        if d.get("c_present_deliver") and not _has_due_time(s):
-            d["c_present_deliver"] = 0   # a present tense is only a promise with a due time in it
-        feats.append(d)
     return feats
+
+
+def rule_features(sentences: list[str]) -> list[dict[str, int]]:
+    """Rule hits per sentence: {feature name: 0/1} for every regex rule and Matcher pattern."""
+    return _add_matcher(sentences, [_regex_features(s) for s in sentences])
 
 
 _ZAL = re.compile(r"\b(?:zal|zullen|zult)\b", re.I)
@@ -244,6 +258,24 @@ _NEG_ANY = ("n_question", "n_debate", "n_member_speaker", "n_delay", "n_refusal"
 # Rule features that are evidence of a statement (not just the words "toezegging"/"motie" or a bare "ik zal").
 _EVIDENCE = frozenset(n for n in FEATURE_NAMES if n.startswith(("c_", "f_", "m_")) and n not in
                       ("f_toezegging_word", "f_motie_word", "c_first_zal"))
+
+
+# One pass over the regex rules that count as evidence, and a superset of the words the Matcher patterns need
+# (their lemmas' inflected forms): used to skip sentences that cannot be a statement.
+_EVIDENCE_REGEX = tuple(n for n in RULES if n in _EVIDENCE)
+_DELIVER_STEM = re.compile(r"informe|stuu?r|zend|zond|toekom|rapport|bericht|terugkom|bied|bood|nazend", re.I)
+_ZULLEN_OR_KAMER = re.compile(r"\b(?:zal|zullen|zult|zou|zouden|kamer)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:ik|wij|we)\b", re.I)
+_TOE = re.compile(r"\btoe\b|toezeg", re.I)
+_PROMISE_WORD = re.compile(r"toezeg|motie", re.I)
+_DONE_WORD = re.compile(r"gestand|gevolg|uitvoering|invulling|opvolging", re.I)
+
+
+def _matcher_possible(s: str) -> bool:
+    """A necessary condition for any Matcher pattern: the words each pattern needs, by their stems."""
+    return bool((_ZULLEN_OR_KAMER.search(s) and _DELIVER_STEM.search(s))
+                or (_FIRST_PERSON.search(s) and _TOE.search(s))
+                or (_PROMISE_WORD.search(s) and _DONE_WORD.search(s)))
 
 
 def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
@@ -345,9 +377,18 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             out[i] = ("none", 0.99 if RULES["n_motion_part"].search(s) else 0.97)
             continue
         idx.append(i)
+    # A sentence with no rule evidence and no word any Matcher pattern could match can only end up "none"
+    # (hard rules need evidence, and a classifier positive without evidence is not trusted): skip the rest.
+    kept, feats = [], []
+    for i in idx:
+        s = sentences[i]
+        if any(RULES[n].search(s) for n in _EVIDENCE_REGEX) or _matcher_possible(s):
+            kept.append(i)
+            feats.append(_regex_features(s))
+    idx = kept
     if idx:
         cand = [sentences[i] for i in idx]
-        feats = rule_features(cand)
+        feats = _add_matcher(cand, feats)
         rest = []
         for j, (s, f) in enumerate(zip(cand, feats)):
             hd = _hard_decision(s, f)
