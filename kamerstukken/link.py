@@ -1292,6 +1292,11 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
     stats.update({"letters": len(letters), "targets": len(targets), "relinked": total, "links": n_links,
                   "rows_written": n_written,
                   "accepted": store.db.execute("select count(*) from links where accepted = 1").fetchone()[0]})
+    # the status ledger follows the links: rebuilt here when anything it reads changed (queries only read it)
+    from .status import compute_status
+    never = not store.db.execute("select 1 from meta where key = 'status_computed'").fetchone()
+    if never or n_written or changed_targets or gone_targets:
+        compute_status(store)
     return stats
 
 

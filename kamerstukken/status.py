@@ -184,7 +184,30 @@ def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
             store.db["status"].insert_all(({**r.to_dict(), "register_disagrees": int(r.register_disagrees),
                                             "today": today.isoformat(), "computed_at": now} for r in rows),
                                           pk="id", replace=True, alter=True)
+        store.db["status"].create_index(["kind", "deadline_end"], if_not_exists=True)
+        store.db["status"].create_index(["kind", "ministry"], if_not_exists=True)
+        store.db["meta"].upsert({"key": "status_computed", "value": now}, pk="key")
     return rows
+
+
+def ensure_status(store, today: Optional[date] = None) -> None:
+    """The ledger is rebuilt by `link` (and `build`); a query only computes it when it was never built."""
+    if not store.db.execute("select 1 from meta where key = 'status_computed'").fetchone():
+        compute_status(store, today)
+
+
+# Open vs overdue depends on the day you ask: the stored rows keep what the letters settle, and each query
+# derives overdue and days_overdue for its own `today` (same rule as `decide`).
+_AS_OF = """select s.id, s.kind, s.title, s.date, s.dossier, s.ministry, s.member, s.deadline_text,
+  s.deadline_end,
+  case when s.status in ('open', 'overdue')
+       then case when s.deadline_end is not null and s.deadline_end < :today then 'overdue' else 'open' end
+       else s.status end as status,
+  s.fulfilled_by, s.fulfilled_on, s.days_late,
+  case when s.status in ('open', 'overdue') and s.deadline_end is not null and s.deadline_end < :today
+       then cast(julianday(:today) - julianday(s.deadline_end) as integer) end as days_overdue,
+  s.claimed_by, s.responded_by, s.register_status, s.register_disagrees, s.note, :today as today, s.computed_at
+  from status s"""
 
 
 def _join(a: str, b: str) -> str:
@@ -211,13 +234,14 @@ def _register(row: StatusRow, value: Optional[str]) -> None:
 
 # --------------------------------------------------------------------------- queries
 
-def _rows(store, sql: str, args: list) -> list[dict]:
+def _rows(store, sql: str, args) -> list[dict]:
     return list(store.db.query(sql, args))
 
 
 def status_of(store, id: str, today: Optional[date] = None) -> dict:
     """Everything about one motion, commitment or letter: its text, deadline, links with evidence, status."""
-    compute_status(store, today)
+    today = today or date.today()
+    ensure_status(store, today)
     out: dict[str, Any] = {"id": id}
     m = _rows(store, "select * from motions where id = ?", [id])
     c = _rows(store, "select * from commitments where id = ?", [id]) if "commitments" in store.db.table_names() else []
@@ -245,7 +269,7 @@ def status_of(store, id: str, today: Optional[date] = None) -> dict:
                                 "where l.to_id = ? order by l.accepted desc, l.score desc", [id])
     out["links_from"] = _rows(store, "select to_id, relation, score, accepted, evidence, rank from links "
                                      "where from_id = ? order by rank", [id])
-    st = _rows(store, "select * from status where id = ?", [id])
+    st = _rows(store, _AS_OF + " where s.id = :id", {"today": today.isoformat(), "id": id})
     out["status"] = st[0] if st else None
     for l in out["links"] + out["links_from"]:
         l["accepted"] = bool(l["accepted"])
@@ -258,32 +282,34 @@ def list_commitments(store, overdue: bool = False, ministry: Optional[str] = Non
                      member: Optional[str] = None, today: Optional[date] = None) -> list[dict]:
     """Commitments with their status; `overdue` only those past their deadline without a fulfilling letter,
     `ministry` a short code (BZK), `since` made on or after an ISO date, `member` part of a member's name."""
-    compute_status(store, today)
-    sql, args = "select * from status where kind = 'commitment'", []
+    today = today or date.today()
+    ensure_status(store, today)
+    sql, args = _AS_OF + " where s.kind = 'commitment'", {"today": today.isoformat()}
     if overdue:
-        sql += " and status = 'overdue'"
+        sql += " and s.status in ('open', 'overdue') and s.deadline_end < :today"
     if ministry:
-        sql += " and upper(ministry) = upper(?)"
-        args.append(ministry)
+        sql += " and upper(s.ministry) = upper(:ministry)"
+        args["ministry"] = ministry
     if since:
-        sql += " and date >= ?"
-        args.append(since)
+        sql += " and s.date >= :since"
+        args["since"] = since
     if member:
-        sql += " and member like ?"
-        args.append(f"%{member}%")
-    sql += " order by days_overdue desc nulls last, deadline_end, date, id"
+        sql += " and s.member like :member"
+        args["member"] = f"%{member}%"
+    sql += " order by days_overdue desc nulls last, s.deadline_end, s.date, s.id"
     return _rows(store, sql, args)
 
 
 def list_motions(store, open_only: bool = False, dossier: Optional[str] = None,
                  today: Optional[date] = None) -> list[dict]:
     """Motions with their status; `open_only` keeps open and overdue ones; `dossier` e.g. "35300-VII"."""
-    compute_status(store, today)
-    sql, args = "select * from status where kind = 'motion'", []
+    today = today or date.today()
+    ensure_status(store, today)
+    sql, args = _AS_OF + " where s.kind = 'motion'", {"today": today.isoformat()}
     if open_only:
-        sql += " and status in ('open', 'overdue')"
+        sql += " and s.status in ('open', 'overdue')"
     if dossier:
-        sql += " and (dossier = ? or replace(dossier, ' ', '') = replace(?, ' ', ''))"
-        args += [dossier, dossier]
-    sql += " order by date, id"
+        sql += " and (s.dossier = :dossier or replace(s.dossier, ' ', '') = replace(:dossier, ' ', ''))"
+        args["dossier"] = dossier
+    sql += " order by s.date, s.id"
     return _rows(store, sql, args)

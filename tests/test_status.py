@@ -127,3 +127,28 @@ def test_cli_status_json(store, tmp_path, monkeypatch):
     assert res.exit_code == 0 and res.output.splitlines()[0].startswith("id,kind,")
     res = CliRunner().invoke(app, ["status", "kst-00000-1", "--db", str(db)])
     assert res.exit_code == 1
+
+
+def test_queries_read_the_ledger_and_judge_overdue_for_the_day_asked(tmp_path):
+    """The ledger is built once (by link); each query decides open/overdue for its own `today`."""
+    from pathlib import Path
+    from kamerstukken.ingest import ingest_paths
+    from kamerstukken.link import link_store
+    from kamerstukken.stages import extract_all
+    from kamerstukken.status import list_commitments, status_of
+    from kamerstukken.store import Store
+    docs = Path(__file__).resolve().parents[1] / "kamerstukken" / "data" / "documents"
+    store = Store(tmp_path / "k.db")
+    ingest_paths(store, [docs / "000_08a2b23839bb489f.txt"])
+    extract_all(store)
+    link_store(store)
+    computed = store.db.execute("select value from meta where key = 'status_computed'").fetchone()[0]
+    cid = "kst-35300-VII-109#c1"  # "Het is mijn voornemen uw Kamer na de zomer te informeren …" → end 2020-11-30
+    before = {r["id"]: r for r in list_commitments(store, today=date(2020, 10, 1))}
+    assert before[cid]["status"] == "open" and before[cid]["days_overdue"] is None
+    assert cid not in {r["id"] for r in list_commitments(store, overdue=True, today=date(2020, 10, 1))}
+    late = {r["id"]: r for r in list_commitments(store, overdue=True, today=date(2021, 1, 1))}
+    assert late[cid]["status"] == "overdue" and late[cid]["days_overdue"] == 32
+    assert status_of(store, cid, date(2021, 1, 1))["status"]["days_overdue"] == 32
+    # no query rebuilt the ledger
+    assert store.db.execute("select value from meta where key = 'status_computed'").fetchone()[0] == computed
