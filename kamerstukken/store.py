@@ -346,19 +346,28 @@ class Store:
         q = (query or "").strip()
         if not q:
             raise SearchError("empty search query")
-        sql = ("select d.id, d.kind, d.date, d.title, "
-               "snippet(documents_fts, 1, '[', ']', ' … ', 12) as snippet, rank "
-               "from documents_fts join documents d on d.rowid = documents_fts.rowid "
-               "where documents_fts match ? order by rank limit ?")
         try:
-            return list(self.db.query(sql, [q, limit]))
+            return self._search(q, limit)
         except sqlite3.OperationalError as exc:
             # Retry as a plain phrase of words: users type "motie Van der Molen", not FTS syntax.
             words = " ".join('"%s"' % w.replace('"', '""') for w in q.split())
             try:
-                return list(self.db.query(sql, [words, limit]))
+                return self._search(words, limit)
             except sqlite3.OperationalError:
                 raise SearchError(f"cannot search for {query!r}: {exc}") from None
+
+    RANK_ALL_UP_TO = 20_000  # bm25 over more matches than this costs more than the match itself
+
+    def _search(self, q: str, limit: int) -> list[dict]:
+        cols = ("select d.id, d.kind, d.date, d.title, snippet(documents_fts, 1, '[', ']', ' … ', 12) as snippet, "
+                "rank from documents_fts join documents d on d.rowid = documents_fts.rowid where documents_fts match ?")
+        n = self.db.execute("select count(*) from (select rowid from documents_fts where documents_fts match ? "
+                            "limit ?)", [q, self.RANK_ALL_UP_TO + 1]).fetchone()[0]
+        if n <= self.RANK_ALL_UP_TO:
+            return list(self.db.query(cols + " order by rank limit ?", [q, limit]))
+        # A phrase in nearly every document ("verzoekt de regering"): relevance says little there, and bm25
+        # over all matches costs seconds; show the most recently stored matches instead.
+        return list(self.db.query(cols + " order by documents_fts.rowid desc limit ?", [q, limit]))
 
     # ------------------------------------------------------------------ cursors / errors
     def get_cursor(self, name: str) -> Optional[str]:
