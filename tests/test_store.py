@@ -113,3 +113,16 @@ def test_readonly_store_refuses_writes(tmp_path, jsonl_file):
     assert ro.db["documents"].count == 40
     with pytest.raises(sqlite3.OperationalError):
         ro.db.execute("delete from documents")
+
+
+def test_search_matching_nearly_everything_lists_the_newest_matches(tmp_path, jsonl_file):
+    store = Store(tmp_path / "k.db")
+    ingest_jsonl(store, jsonl_file)
+    everywhere = store.search("verzoekt", limit=5)  # every motion's dictum: ranked by bm25 below the cut-off
+    assert len(everywhere) == 5
+    store.RANK_ALL_UP_TO = 10
+    newest = store.search("verzoekt", limit=5)
+    last_ids = [r[0] for r in store.db.execute(
+        "select id from documents where rowid in (select rowid from documents_fts where documents_fts match "
+        "'verzoekt') order by rowid desc limit 5")]
+    assert [r["id"] for r in newest] == last_ids
