@@ -160,3 +160,24 @@ def test_evaluate_counts_like_the_grading_rule():
     d = res["deadlines"]
     assert (d["tp"], d["fp"], d["fn"]) == (0, 1, 1)
     assert d["end_date_accuracy"] == 0.0
+
+
+def test_export_tables_and_links(built, tmp_path):
+    import csv
+    import io
+    import sqlite3
+    db = tmp_path / "linked.db"
+    src, dst = sqlite3.connect(built), sqlite3.connect(db)
+    src.backup(dst)
+    src.close(); dst.close()
+    run("link", "--db", db, "--json")
+    rows = [json.loads(x) for x in run("export", "documents", "--db", db).stdout.splitlines()]
+    assert {r["id"] for r in rows} >= {"kst-35300-VII-109", "kst-28844-269"}
+    table = list(csv.DictReader(io.StringIO(run("export", "deadlines", "--db", db, "--format", "csv").stdout)))
+    assert any(r["text"] == "na de zomer" and r["end"] == "2020-11-30" for r in table)
+    links = {o["from"]: o["candidates"] for o in
+             map(json.loads, run("export", "links", "--candidates", "3", "--db", db).stdout.splitlines())}
+    top = links["kst-35300-VII-109"][0]
+    assert (top["to"], top["relation"], top["accepted"]) == ("kst-35300-VII-20", "fulfils", True)
+    assert set(top) >= {"to", "score", "accepted", "relation", "evidence"}
+    assert links["kst-28844-269"][0]["to"] == "kst-28844-261"
