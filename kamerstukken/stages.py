@@ -29,7 +29,7 @@ def save_extractions(store: Store, doc: Document, ex: Extractions) -> dict[str, 
     did = doc.id
     for t in EXTRACTION_TABLES:
         db.execute(f"delete from [{t}] where doc_id = ?", [did])
-    db.execute("delete from commitments where doc_id = ? and source = 'extracted'", [did])
+    db.execute("delete from commitments where doc_id = ? and source in ('extracted', 'register')", [did])
     refs = [{"doc_id": did, "idx": i, "text": r.text, "char_start": r.char_start, "char_end": r.char_end,
              "ref_id": r.id, "via": r.via} for i, r in enumerate(ex.references)]
     mentions = [{"doc_id": did, "idx": i, "text": m.text, "char_start": m.char_start, "char_end": m.char_end,
@@ -51,8 +51,20 @@ def save_extractions(store: Store, doc: Document, ex: Extractions) -> dict[str, 
             db[t].insert_all(rows, pk=("doc_id", "idx"))
     # Commitments made in this document: one row each, with the first deadline that stands in the sentence.
     crow = []
+    if doc.kind == "commitment":
+        # A register entry (spec §2 kind "commitment", e.g. an EK/TK toezegging given as JSON Lines) is one
+        # commitment in itself, under its own id, with the first deadline its text gives.
+        d = ex.deadlines[0] if ex.deadlines else None
+        st = next((x for x in ex.statements if x.type == "commitment"), None)
+        crow.append({"id": did, "doc_id": did, "idx": 0, "text": doc.text or doc.title, "actor": st.actor if st else None,
+                     "action": st.action if st else None, "topic": doc.title or (st.topic if st else None),
+                     "member": (doc.meta.get("member") or (st.member if st else None)), "ministry": doc.ministry,
+                     "date": doc.date, "deadline_text": d.text if d else None, "deadline_kind": d.kind if d else None,
+                     "deadline_start": d.start if d else None, "deadline_end": d.end if d else None,
+                     "char_start": 0, "char_end": len(doc.text or ""), "source": "register",
+                     "register_status": doc.meta.get("status"), "register_id": did, "updated_at": doc.date})
     for i, s in enumerate(ex.statements):
-        if s.type != "commitment":
+        if s.type != "commitment" or doc.kind == "commitment":
             continue
         d = s.deadlines[0] if s.deadlines else None
         crow.append({"id": f"{did}#c{i}", "doc_id": did, "idx": i, "text": s.text, "actor": s.actor,

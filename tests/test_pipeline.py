@@ -181,3 +181,19 @@ def test_export_tables_and_links(built, tmp_path):
     assert (top["to"], top["relation"], top["accepted"]) == ("kst-35300-VII-20", "fulfils", True)
     assert set(top) >= {"to", "score", "accepted", "relation", "evidence"}
     assert links["kst-28844-269"][0]["to"] == "kst-28844-261"
+
+
+def test_a_register_entry_given_as_jsonl_is_one_commitment_with_its_deadline(tmp_path):
+    # a real sentence (letter kst-35300-VII-113, tests/fixtures/commitments/sentences.jsonl), given as an entry
+    text = next(json.loads(x)["text"] for x in (ROOT / "tests/fixtures/commitments/sentences.jsonl").open()
+                if "uiterlijk 30 april" in x)
+    p = tmp_path / "register.jsonl"
+    p.write_text(json.dumps({"id": "reg-1", "kind": "commitment", "date": "2020-03-24", "title": "Toezegging",
+                             "text": text}) + "\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    run("ingest", "--jsonl", p, "--db", db, "-q")
+    run("extract", "--all", "--db", db, "-q")
+    run("extract", "--all", "--db", db, "-q")  # re-running replaces, never doubles
+    rows = json.loads(run("commitments", "--db", db, "--json", "--today", "2020-06-01").stdout)
+    assert [(r["id"], r["deadline_end"], r["status"], r["days_overdue"]) for r in rows] == \
+        [("reg-1", "2020-04-30", "overdue", 32)]
