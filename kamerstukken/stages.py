@@ -143,4 +143,8 @@ def extract_all(store: Store, *, batch: int = 200, kinds: Optional[Iterable[str]
             flush()
     if pending:
         flush()
+    if res.documents:
+        # deadlines and commitments may have changed: the status ledger is rebuilt by the next `link` or query
+        with store.transaction():
+            store.db.execute("delete from meta where key = 'status_computed'")
     return res
