@@ -227,8 +227,91 @@ def _has_due_time(sentence: str) -> bool:
     return bool(find_deadlines(sentence, None))
 
 
-def _regex_features(s: str) -> dict[str, int]:
-    d = {name: int(bool(rx.search(s))) for name, rx in RULES.items()}
+# ---- necessary conditions (speed only: never change a result)
+# For each costly rule: words at least one of which every match of the rule contains, as alternatives (one per
+# branch or group of branches of the pattern), each an AND of groups, each group an OR of lower-case words
+# that are substrings of the pattern's literal words. If no alternative holds on the lower-cased sentence, the
+# pattern cannot match there and is not run. Rules not listed are always run.
+_W_DELIVER = ("informe", "bericht", "inlichten", "stur", "stuur", "zenden", "toekomen", "rapporte", "voorleggen",
+              "aanbied", "hoogte", "terug", "nagezonden", "beantwoorden", "leveren")
+_W_GOV = ("ik", "wij", "we", "kabinet", "regering", "minister", "staatssecretaris")
+_W_FUT = ("zal", "zul", "ga", "verwacht", "voornemen", "stre", "wil", "beoog", "kan", "hoop")
+_W_PROMISE_OBJ = ("toezegging", "motie", "verzoek", "toegezegd")
+_W_THIS_DOC = ("deze", "dit", "onderhavige", "hierbij", "hiermee", "daarmee", "hierin", "bijgaand")
+_GUARDS: dict[str, tuple] = {
+    "c_gov_fut_deliver": ((_W_GOV, _W_FUT, _W_DELIVER),),
+    "c_fut_gov_deliver": ((("zal", "zullen", "verwacht", "ga", "wil"), _W_DELIVER),),
+    "c_kamer_fut_informed": ((("zal", "zul", "wordt", "ontvangt", "krijgt"),),),
+    "c_zal_passive_informed": ((("zal", "zullen"), ("geïnformeerd", "ingelicht", "zonden", "gestuurd", "aangeboden")),),
+    "c_zeg_toe": ((("toe",), ("zeg",)),),
+    "c_brief_komt": ((("komt", "krijgt", "ontvangt"),
+                      ("brief", "rapportage", "reactie", "overzicht", "voorstel", "informatie", "notitie")),),
+    "c_kom_terug": ((("terug",), ("kom",)),),
+    "c_heb_al_toegezegd": ((("toegezegd",),),),
+    "f_toegezegd_deze_brief": ((("toegezegd", "toezegging"), ("deze",), ("brief",)),),
+    "c_streef_te": ((("stre", "verwacht", "voornemens", "beoog"), ("bieden", "sturen", "zenden", "komen")),),
+    "c_present_deliver": ((("informe", "stu", "zend", "bied", "kom"),), (("kamer",), ("ontvangt", "krijgt")),
+                          (("verwachting",), _W_DELIVER)),
+    "c_verwacht_te": ((("verwacht", "voornemen", "stre", "beoog"), _W_DELIVER),),
+    "c_houd_op_hoogte": ((("hou",), ("hoogte",)),),
+    "c_first_zal": ((("zal", "zullen"),),),
+    "f_this_doc_promise": ((_W_PROMISE_OBJ, _W_THIS_DOC), (_W_PROMISE_OBJ, ("gestand",))),
+    "f_gestand": ((("gestand",),),),
+    "f_afgedaan": ((("motie",), ("afgedaan",)),),
+    "f_conform_toezegging": ((("conform", "zoals", "overeenkomstig", "aanleiding", "uitvoering", "lijn"),
+                              ("toezeg", "toegezegd", "verzoek", "motie")),),
+    "f_present_motion": ((("motie", "toezegging"),), (("gegeven",),)),
+    "f_toezegging_word": ((("toezegging", "toegezegd"),),),
+    "f_motie_word": ((("motie",),),),
+    "n_past_promise": ((("toegezegd", "aangekondigd", "aangegeven", "beloofd", "gedaan", "zegde", "toezegging"),),
+                       (("heb", "heeft", "had"), ("gezegd", "gemeld", "weten", "bericht", "geïnformeerd", "gestuurd",
+                                                  "toegezonden", "aangeboden"))),
+    "n_question": ((("?", "bereid"),), (("vraag", "vroeg", "verzoek"), ("toezegging",))),
+    "n_debate": ((("termijn", "debat", "kom", "vandaag", "straks", "meteen"),), (("brief",), ("deze",))),
+    "n_negation": ((("niet", "geen", "nooit"),),),
+    "n_habitual": ((("wordt",), ("regelma", "periodiek")),),
+    "n_refusal": ((("moeilijk", "lastig", "toezeg"),),),
+    "n_delay": ((("uitstel", "later", "vertraging", "tijd", "niet"),),),
+    "n_member_speaker": ((("vra", "roep", "graag"),),),
+}
+# Characters re.I matches to an ASCII letter whose str.lower() is not that letter (İ, ı, ſ): a sentence with one
+# of them is not lower-cased for the guards, and every rule is run on it.
+_UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
+
+
+def _lowered(s: str) -> Optional[str]:
+    """The sentence lower-cased for the guards, or None when the guards must not be used."""
+    if s.isascii() or not _UNSAFE_FOLD.search(s):
+        return s.lower()
+    return None
+
+
+def _may_match(name: str, low: Optional[str]) -> bool:
+    alts = _GUARDS.get(name)
+    if alts is None or low is None:
+        return True
+    for alt in alts:
+        for grp in alt:
+            for w in grp:
+                if w in low:
+                    break
+            else:
+                break   # this group has none of its words: the alternative fails
+        else:
+            return True
+    return False
+
+
+def _rule_hit(name: str, s: str, low: Optional[str]) -> bool:
+    return _may_match(name, low) and RULES[name].search(s) is not None
+
+
+def _regex_features(s: str, known: Optional[dict[str, bool]] = None) -> dict[str, int]:
+    """`known`: raw rule hits already computed for `s` (same patterns, same sentence)."""
+    low = _lowered(s)
+    if known is None:
+        known = {}
+    d = {name: int(known[name] if name in known else _rule_hit(name, s, low)) for name in RULES}
     if d["c_present_deliver"] and not _has_due_time(s):
         d["c_present_deliver"] = 0   # a present tense is only a promise with a due time in it
     return d
@@ -382,9 +465,17 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
     kept, feats = [], []
     for i in idx:
         s = sentences[i]
-        if any(RULES[n].search(s) for n in _EVIDENCE_REGEX) or _matcher_possible(s):
+        low = _lowered(s)
+        known: dict[str, bool] = {}
+        hit = False
+        for n in _EVIDENCE_REGEX:
+            known[n] = h = _rule_hit(n, s, low)
+            if h:
+                hit = True
+                break
+        if hit or _matcher_possible(s):
             kept.append(i)
-            feats.append(_regex_features(s))
+            feats.append(_regex_features(s, known))
     idx = kept
     if idx:
         cand = [sentences[i] for i in idx]
