@@ -104,6 +104,42 @@ _TAIL = (
 _MENTION_RE = re.compile(rf"(?:{_DET}\s+)?{_ADJ}?{_MOTIE}(?:{_TAIL})?")
 
 _NAMES_RE = re.compile(_NAMES)
+_MOTIE_RE = re.compile(_MOTIE)   # where the "motie" group of _MENTION_RE can stand
+_PREFIX_RUNS = 8  # a match's text before "motie" is (det\s+)?(adj\s+){0,3}: at most 7 runs of letters
+
+
+def _iter_mentions(text: str):
+    """Exactly _MENTION_RE.finditer(text), faster: _MENTION_RE tries every position of the text; a match holds a
+    "motie" (_MOTIE_RE) and before it only a determiner and adjectives (letters and whitespace, at most 7 runs of
+    letters, none containing "motie"), so no match starts before the letters-and-whitespace stretch just before
+    the next "motie": the search starts there."""
+    pos = 0
+    n = len(text)
+    for q in _MOTIE_RE.finditer(text):
+        qs = q.start()
+        if qs < pos:
+            continue
+        lo = qs
+        runs = 0
+        while lo > pos:
+            c = text[lo - 1]
+            if c.isspace():
+                lo -= 1
+            elif c.isalpha():
+                if runs == _PREFIX_RUNS:
+                    break
+                runs += 1
+                while lo > pos and text[lo - 1].isalpha():
+                    lo -= 1
+            else:
+                break
+        m = _MENTION_RE.search(text, lo)
+        if m is None:  # cannot happen (a match starts at qs at the latest); kept for safety
+            break
+        yield m
+        pos = m.end()
+        if pos >= n:
+            break
 _PREFILTER = re.compile(r"[Mm]otie(?![\w])")
 
 # submitters given around a mention: "verzoekt mevrouw Ellemeet", "roept de heer Alkaya op",
@@ -204,7 +240,7 @@ def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) 
         return sents[max(0, bisect.bisect_right(sent_starts, pos) - 1)]
 
     raw: list[dict] = []
-    for m in _MENTION_RE.finditer(text):
+    for m in _iter_mentions(text):
         kind = _mention_kind(m)
         det = (m.group("det") or "").lower()
         adj = (m.group("adj") or "").strip().lower()
