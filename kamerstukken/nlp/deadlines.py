@@ -696,10 +696,23 @@ _START_RE = re.compile(
     + r")(?!\w)|(?<![\w/-])(?:\d|\w+-)", re.I)
 
 
+# TRIGGER without re.I, run on the lower-cased text: the same matches at the same offsets (every letter of TRIGGER
+# is ASCII; str.lower keeps the length and \w-ness of every character but İ, and re.I folds only İ, ı and ſ
+# onto an ASCII letter that str.lower does not give), about 2.5x faster. Texts with İ, ı or ſ use TRIGGER.
+_TRIGGER_LOWER = re.compile(TRIGGER.pattern)
+_UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
+
+
+def _triggers(text: str):
+    if text.isascii() or not _UNSAFE_FOLD.search(text):
+        return _TRIGGER_LOWER.finditer(text.lower())
+    return TRIGGER.finditer(text)
+
+
 def _matches(text: str):
     """Leftmost, non-overlapping matches of PATTERN, tried only at word starts shortly before a trigger word."""
     last_end = 0
-    for t in TRIGGER.finditer(text):
+    for t in _triggers(text):
         ts = t.start()
         if ts < last_end:
             continue
