@@ -4,6 +4,7 @@ IDENTICAL outputs before and after a change.
     python bench/check_same_outputs.py --write   # take the snapshot (bench/.cache/nlp_outputs_snapshot.json)
     python bench/check_same_outputs.py --check   # compare with it; prints every difference, exit 1 if any
     python bench/check_same_outputs.py --time    # CPU time per extractor over the letter excerpts (joined ×4)
+    python bench/check_same_outputs.py --audit-fold  # proves the lower-cased-text twins of re.I patterns exact
 
 Texts (all real): the 80 letter excerpts, the Handelingen 2018 sample (text of every <al> element, one text
 per file), the seeds in kamerstukken/data/documents (parsed as ingest does), 2,000 motion texts of
@@ -147,13 +148,104 @@ def timing(rounds: int = 3) -> None:
     print(f"  extract_text ÷ tokenizer speed: {best['tokenizer'] / best['extract_text']:.2f}×")
 
 
+def _atoms(rx: re.Pattern) -> set[str]:
+    """The one-character atoms of a compiled pattern, as regex sources (zero-width atoms: \\w for \\b, else none)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants as C
+        import sre_parse
+    cat = {C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W", C.CATEGORY_SPACE: r"\s",
+           C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D"}
+    out: set[str] = set()
+
+    def cls(items) -> str:
+        parts, neg = [], ""
+        for op, av in items:
+            if op is C.NEGATE:
+                neg = "^"
+            elif op is C.LITERAL:
+                parts.append(re.escape(chr(av)))
+            elif op is C.RANGE:
+                parts.append(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
+            elif op is C.CATEGORY:
+                parts.append(cat[av])
+            else:
+                raise ValueError(f"unexpected class item {op}")
+        return "[" + neg + "".join(parts) + "]"
+
+    def walk(items):
+        for op, av in items:
+            if op is C.LITERAL:
+                out.add(re.escape(chr(av)))
+            elif op is C.NOT_LITERAL:
+                out.add("[^" + re.escape(chr(av)) + "]")
+            elif op is C.IN:
+                out.add(cls(av))
+            elif op is C.ANY:
+                out.add("(?s:.)" if rx.flags & re.S else ".")
+            elif op is C.AT:
+                if av in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+                    out.add(r"\w")
+                elif av not in (C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING):
+                    raise ValueError(f"unexpected position {av}")
+            elif op is C.SUBPATTERN:
+                if av[1] or av[2]:
+                    raise ValueError("inline flags")
+                walk(av[3])
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                walk(av[2])
+            elif op is C.BRANCH:
+                for b in av[1]:
+                    walk(b)
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                walk(av[1])
+            elif op is C.ATOMIC_GROUP:
+                walk(av)
+            else:
+                raise ValueError(f"unexpected op {op}")
+    walk(sre_parse.parse(rx.pattern, rx.flags).data)
+    out.add("\n")  # $ looks at newlines
+    return out
+
+
+def audit_fold() -> int:
+    """The speed-ups that run a re.I pattern case-sensitively on str.lower() of the text (commitments rules and
+    prefilter, the deadline trigger) are exact only if every atom of those patterns accepts a character c under
+    re.I exactly when it accepts c.lower() without re.I, for every code point but İ, ı, ſ (texts holding those
+    run the re.I pattern). Checks that over all code points."""
+    from kamerstukken.nlp import commitments, deadlines
+    pats = list(commitments.RULES.values()) + [commitments.PREFILTER, deadlines.TRIGGER]
+    atoms: set[str] = set()
+    for p in pats:
+        atoms |= _atoms(p)
+    excl = {0x130, 0x131, 0x17F}
+    chars = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000 and i not in excl)
+    low = "".join(c.lower() for c in chars)
+    bad = 0
+    if len(low) != len(chars):
+        print("str.lower changes the length of some character")
+        bad += 1
+    for a in sorted(atoms):
+        x = {m.start() for m in re.compile(a, re.I).finditer(chars)}
+        y = {m.start() for m in re.compile(a).finditer(low)}
+        if x != y:
+            bad += 1
+            print("atom", repr(a), "differs at", [hex(ord(chars[i])) for i in sorted(x ^ y)][:10])
+    print(f"{len(pats)} patterns, {len(atoms)} atoms, {bad} not equivalent")
+    return 1 if bad else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--write", action="store_true")
     g.add_argument("--check", action="store_true")
     g.add_argument("--time", action="store_true")
+    g.add_argument("--audit-fold", action="store_true")
     a = ap.parse_args()
+    if a.audit_fold:
+        return audit_fold()
     if a.time:
         timing()
         return 0

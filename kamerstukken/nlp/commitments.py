@@ -302,8 +302,24 @@ def _may_match(name: str, low: Optional[str]) -> bool:
     return False
 
 
+# The same patterns without re.I, run on the lower-cased sentence: identical matches at identical offsets. Every
+# atom of these patterns (lower-case ASCII letters, é, ï, punctuation, \w, \W, \s, \b, [^.;], ., [\w\s,-],
+# ["'»”]) accepts a character under re.I exactly when its case-sensitive form accepts the character's str.lower()
+# (checked for every code point by `python bench/check_same_outputs.py --audit-fold`), except İ, ı and ſ, and
+# str.lower keeps the length of every other character; sentences with İ, ı or ſ run the re.I patterns. The
+# case-sensitive patterns are faster (sre's literal fast paths do not apply under re.I).
+def _lower_twin(rx: re.Pattern) -> re.Pattern:
+    return re.compile(rx.pattern, rx.flags & ~re.I)
+
+
+_RULES_LOW = {name: _lower_twin(rx) for name, rx in RULES.items()}
+_PREFILTER_LOW = _lower_twin(PREFILTER)
+
+
 def _rule_hit(name: str, s: str, low: Optional[str]) -> bool:
-    return _may_match(name, low) and RULES[name].search(s) is not None
+    if low is None:
+        return RULES[name].search(s) is not None
+    return _may_match(name, low) and _RULES_LOW[name].search(low) is not None
 
 
 def _regex_features(s: str, known: Optional[dict[str, bool]] = None) -> dict[str, int]:
@@ -452,20 +468,24 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
     """Label each sentence `commitment`, `fulfilment` or `none` with a score (prefilter + rules + classifier)."""
     out: list[Optional[tuple[str, float]]] = [None] * len(sentences)
     idx = []
+    lows: dict[int, Optional[str]] = {}
     for i, s in enumerate(sentences):
-        if not PREFILTER.search(s):
+        low = _lowered(s)
+        if not (PREFILTER.search(s) if low is None else _PREFILTER_LOW.search(low)):
             continue
         # Motion parts and subject-line negatives decide on a regex alone: skip the costlier Matcher/classifier.
-        if RULES["n_motion_part"].search(s) or RULES["n_subject"].search(s):
-            out[i] = ("none", 0.99 if RULES["n_motion_part"].search(s) else 0.97)
+        motion_part = _rule_hit("n_motion_part", s, low)
+        if motion_part or _rule_hit("n_subject", s, low):
+            out[i] = ("none", 0.99 if motion_part else 0.97)
             continue
         idx.append(i)
+        lows[i] = low
     # A sentence with no rule evidence and no word any Matcher pattern could match can only end up "none"
     # (hard rules need evidence, and a classifier positive without evidence is not trusted): skip the rest.
     kept, feats = [], []
     for i in idx:
         s = sentences[i]
-        low = _lowered(s)
+        low = lows[i]
         known: dict[str, bool] = {}
         hit = False
         for n in _EVIDENCE_REGEX:
