@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Optional
 
 from kamerstukken.models import Reference
@@ -276,14 +277,21 @@ def locate_marks(text: str, marks) -> dict[str, tuple[int, int]]:
     return found
 
 
+@lru_cache(maxsize=4)
+def _scan_cached(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """_scan(text), remembered for the last few texts: the extraction stage scans one text twice (its references,
+    then the motion mentions' references). Immutable tuples: every caller builds its own Reference objects."""
+    return tuple(_scan(text))
+
+
 def find_references(text: str, footnotes: Optional[dict[str, str]] = None) -> list[Reference]:
     """Every Kamerstuk / Handelingen citation in `text` (via="text") and in the footnote texts
     (via="footnote", offsets of the footnote mark in `text`)."""
-    refs = [Reference(text=t, id=i, char_start=s, char_end=e, via="text") for s, e, t, i in _scan(text or "")]
+    refs = [Reference(text=t, id=i, char_start=s, char_end=e, via="text") for s, e, t, i in _scan_cached(text or "")]
     if footnotes:
         pos = locate_marks(text or "", footnotes.keys())
         for mark, ftext in footnotes.items():
             s, e = pos.get(mark, (-1, -1))
-            for _, _, t, i in _scan(ftext or ""):
+            for _, _, t, i in _scan_cached(ftext or ""):
                 refs.append(Reference(text=t, id=i, char_start=s, char_end=e, via="footnote"))
     return refs
