@@ -499,10 +499,19 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
     idx = kept
     if idx:
         cand = [sentences[i] for i in idx]
-        feats = _add_matcher(cand, feats)
-        rest = []
+        # _hard_decision reads one Matcher feature (m_toezegging_gestand): a sentence it decides alike with that
+        # feature 0 and 1 is decided without running the Matcher (spaCy tokenisation) on it.
+        need = []
         for j, (s, f) in enumerate(zip(cand, feats)):
-            hd = _hard_decision(s, f)
+            hd = _hard_decision(s, dict(f, m_toezegging_gestand=0))
+            if hd is not None and hd == _hard_decision(s, dict(f, m_toezegging_gestand=1)):
+                out[idx[j]] = hd
+            else:
+                need.append(j)
+        _add_matcher([cand[j] for j in need], [feats[j] for j in need])   # fills those dicts in place
+        rest = []
+        for j in need:
+            hd = _hard_decision(cand[j], feats[j])
             if hd is not None:
                 out[idx[j]] = hd
             else:
@@ -511,7 +520,10 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             model = _load_model()
             X = [cand[j] for j in rest]
             F = [feats[j] for j in rest]
-            probs = model.predict_proba(X, F)
+            import sklearn
+            # sklearn's per-call input validation (parameters, finiteness) does not change any number; skipped.
+            with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+                probs = model.predict_proba(X, F)
             for j, p in zip(rest, probs):
                 lab = max(p, key=p.get)
                 if lab != "none" and any(feats[j][n] for n in _NEG_ANY):
