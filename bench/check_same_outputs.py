@@ -215,11 +215,16 @@ def _atoms(rx: re.Pattern) -> set[str]:
 
 def audit_fold() -> int:
     """The speed-ups that run a re.I pattern case-sensitively on str.lower() of the text (commitments rules and
-    prefilter, the deadline trigger) are exact only if every atom of those patterns accepts a character c under
+    prefilter, the deadline trigger and search) are exact only if every atom of those patterns accepts a character c under
     re.I exactly when it accepts c.lower() without re.I, for every code point but İ, ı, ſ (texts holding those
     run the re.I pattern). Checks that over all code points."""
     from kamerstukken.nlp import commitments, deadlines
     pats = list(commitments.RULES.values()) + [commitments.PREFILTER, deadlines.TRIGGER]
+    # deadlines._SEARCH_LOW is _SEARCH with "Q" written "q" (the same pattern under re.I): its atoms are checked
+    low_search = getattr(deadlines, "_SEARCH_LOW", None)
+    if low_search is not None:
+        assert low_search.pattern.lower() == deadlines._SEARCH.pattern.lower()
+        pats.append(re.compile(low_search.pattern, deadlines._SEARCH.flags))
     atoms: set[str] = set()
     for p in pats:
         atoms |= _atoms(p)

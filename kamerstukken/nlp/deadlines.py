@@ -703,16 +703,37 @@ _TRIGGER_LOWER = re.compile(TRIGGER.pattern)
 _UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 
 
-def _triggers(text: str):
+# Likewise _SEARCH: its case-sensitive twin (the one upper-case literal, "Q", written "q": the same under re.I)
+# finds a match in the lower-cased text; the match object is then taken from the text itself at that offset
+# (the same match, since the two patterns accept the same strings there).
+_SEARCH_LOW = re.compile(_SEARCH.pattern.replace(r"\bQ(?P<qnum>", r"\bq(?P<qnum>", 1), _SEARCH.flags & ~re.I)
+assert _SEARCH_LOW.pattern != _SEARCH.pattern and _SEARCH_LOW.pattern.lower() == _SEARCH.pattern.lower()
+
+
+def _safe_lower(text: str) -> Optional[str]:
     if text.isascii() or not _UNSAFE_FOLD.search(text):
-        return _TRIGGER_LOWER.finditer(text.lower())
+        return text.lower()
+    return None
+
+
+def _triggers(text: str, low: Optional[str]):
+    if low is not None:
+        return _TRIGGER_LOWER.finditer(low)
     return TRIGGER.finditer(text)
+
+
+def _search(text: str, low: Optional[str], pos: int, hi: int):
+    if low is None:
+        return _SEARCH.search(text, pos, hi)
+    m = _SEARCH_LOW.search(low, pos, hi)
+    return None if m is None else _SEARCH.match(text, m.start(), hi)
 
 
 def _matches(text: str):
     """Leftmost, non-overlapping matches of PATTERN, tried only at word starts shortly before a trigger word."""
     last_end = 0
-    for t in _triggers(text):
+    low = _safe_lower(text)
+    for t in _triggers(text, low):
         ts = t.start()
         if ts < last_end:
             continue
@@ -725,7 +746,7 @@ def _matches(text: str):
         hi = min(len(text), t.end() + 60)
         pos = lo
         while pos <= ts:
-            m = _SEARCH.search(text, pos, hi)
+            m = _search(text, low, pos, hi)
             if m is None or m.start() > ts:
                 break
             if m.end() > ts:
