@@ -436,7 +436,7 @@ class StatementModel:
         return self
 
     def predict_proba(self, texts, feats) -> list[dict[str, float]]:
-        P = self.clf.predict_proba(self._X(texts, feats))
+        P = _lr_predict_proba(self.clf, self._X(texts, feats))
         return [dict(zip(self.clf.classes_, map(float, row))) for row in P]
 
 
@@ -463,6 +463,25 @@ def _tfidf_transform(vec, texts):
     if tf.norm == "l2":
         inplace_csr_row_normalize_l2(X)
     return X
+
+
+def _lr_predict_proba(clf, X):
+    """`clf.predict_proba(X)` for a fitted binary LogisticRegression and a CSR float64 X, by the same steps
+    without sklearn's per-call input checks (scikit-learn 1.9: decision_function = X @ coef_.T + intercept_,
+    expit in place, [1 - p, p]): the same numbers, bit for bit. Anything else takes clf.predict_proba."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    if type(clf) is not LogisticRegression or len(clf.classes_) != 2 or not sp.issparse(X) \
+            or X.format != "csr" or X.dtype != np.float64 or X.shape[1] != clf.coef_.shape[-1]:
+        return clf.predict_proba(X)
+    from scipy import special
+    from sklearn.utils.extmath import safe_sparse_dot
+    coef_t = clf.coef_.T if clf.coef_.ndim == 2 else clf.coef_
+    scores = safe_sparse_dot(X, coef_t, dense_output=True) + clf.intercept_
+    prob = np.reshape(scores, (-1,)) if (scores.ndim > 1 and scores.shape[1] == 1) else scores
+    prob = special.expit(prob, out=prob)
+    return np.stack([1 - prob, prob], axis=1)
 
 
 _MODEL = None
