@@ -183,16 +183,17 @@ def _scan(text: str, base: int = 0) -> list[tuple[int, int, str, str]]:
             return False
         return not (i < len(taken) and taken[i][0] < e)
 
-    for m in _HAND_RE.finditer(text):
+    # each of these patterns (case-sensitive) needs a literal word: skipped when the text lacks it
+    for m in (_HAND_RE.finditer(text) if "Handelingen" in text else ()):
         hid = canonical_handelingen(m.group("kamer"), m.group("y1"), m.group("y2"), m.group("nr"),
                                     m.group("item"), aanhangsel=bool(m.group("ah")))
         hits.append((m.start(), m.end(), m.group(0), hid))
         bisect.insort(taken, (m.start(), m.end()))
-    for m in _H_ID_RE.finditer(text):
+    for m in (_H_ID_RE.finditer(text) if ("h-tk-" in text or "h-ek-" in text) else ()):
         if free(m.start(), m.end()):
             hits.append((m.start(), m.end(), m.group(0), refs_from_extref(m.group(0))))
             bisect.insort(taken, (m.start(), m.end()))
-    for m in _KST_ID_RE.finditer(text):
+    for m in (_KST_ID_RE.finditer(text) if "kst-" in text else ()):
         if free(m.start(), m.end()):
             hits.append((m.start(), m.end(), m.group(0), refs_from_extref(m.group(0))))
             bisect.insort(taken, (m.start(), m.end()))
