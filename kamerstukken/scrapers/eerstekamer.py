@@ -316,6 +316,24 @@ def detail_links(html: bytes | str, page_url: str, pattern: re.Pattern) -> tuple
     return out, nxt
 
 
+def crawl_overview(client: HttpClient, start_url: str, pattern: re.Pattern, *, max_pages: int,
+                   on_page: Optional[Callable[[object], None]] = None) -> tuple[list[str], int]:
+    """Follow an overview's "volgende" pages from `start_url` (each page once, at most `max_pages`) and
+    collect the detail-page links matching `pattern`, in order, without repeats. `on_page(resp)` sees each
+    overview page (the EK toezeggingen overview carries data of its own). Returns (links, pages read)."""
+    page_url: Optional[str] = start_url
+    seen: set[str] = set()
+    details: list[str] = []
+    while page_url and page_url not in seen and len(seen) < max_pages:
+        seen.add(page_url)
+        resp = client.get(page_url, expect="html")
+        if on_page:
+            on_page(resp)
+        links, page_url = detail_links(resp.content, resp.url, pattern)
+        details += [u for u in links if u not in details and u not in seen]
+    return details, len(seen)
+
+
 TOEZEGGING_LINK = re.compile(r"/toezegging/|\(T\d{5}\)|[?&]toezegging=", re.I)
 
 
@@ -325,18 +343,14 @@ def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[
     """Crawl the toezeggingen overview (following "volgende"), parse each detail page, store the rows.
     Overview pages that themselves carry full toezeggingen (rappel lists) are parsed too."""
     base = base_url("KAMERSTUKKEN_EK_URL", ek_url)
-    page_url: Optional[str] = base + list_path
-    seen_pages: set[str] = set()
-    details: list[str] = []
     parsed: dict[str, EkToezegging] = {}
     errors = 0
-    while page_url and page_url not in seen_pages and len(seen_pages) < max_pages:
-        seen_pages.add(page_url)
-        resp = client.get(page_url, expect="html")
+
+    def read_overview(resp) -> None:
         for t in parse_toezeggingen(resp.content, resp.url):
             parsed.setdefault(t.nummer, t)
-        links, page_url = detail_links(resp.content, resp.url, TOEZEGGING_LINK)
-        details += [u for u in links if u not in details and u not in seen_pages]
+    details, pages = crawl_overview(client, base + list_path, TOEZEGGING_LINK, max_pages=max_pages,
+                                    on_page=read_overview)
     for i, u in enumerate(details, 1):
         if progress:
             progress(u, i, len(details))
@@ -355,7 +369,7 @@ def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[
         for t in parse_toezeggingen(resp.content, resp.url):
             parsed[t.nummer] = t
     counts = store_toezeggingen(store, parsed.values())
-    return {**counts, "pages": len(seen_pages), "details": len(details), "toezeggingen": len(parsed),
+    return {**counts, "pages": pages, "details": len(details), "toezeggingen": len(parsed),
             "errors": errors}
 
 
@@ -428,14 +442,7 @@ MOTIE_LINK = re.compile(r"/motie/|[?&]motie=|motie[_-]", re.I)
 def fetch_ek_moties(store: Store, client: HttpClient, *, ek_url: Optional[str] = None, list_path: str = "/moties",
                     max_pages: int = 500, progress: Optional[ProgressFn] = None) -> dict:
     base = base_url("KAMERSTUKKEN_EK_URL", ek_url)
-    page_url: Optional[str] = base + list_path
-    seen: set[str] = set()
-    details: list[str] = []
-    while page_url and page_url not in seen and len(seen) < max_pages:
-        seen.add(page_url)
-        resp = client.get(page_url, expect="html")
-        links, page_url = detail_links(resp.content, resp.url, MOTIE_LINK)
-        details += [u for u in links if u not in details and u not in seen]
+    details, pages = crawl_overview(client, base + list_path, MOTIE_LINK, max_pages=max_pages)
     counts = {"new": 0, "changed": 0, "same": 0, "skipped": 0, "errors": 0}
     for i, u in enumerate(details, 1):
         if progress:
@@ -450,4 +457,4 @@ def fetch_ek_moties(store: Store, client: HttpClient, *, ek_url: Optional[str] =
             continue
         m = parse_motie_page(resp.content, resp.url)
         counts[store_ek_motion(store, m) if m else "skipped"] += 1
-    return {**counts, "pages": len(seen), "details": len(details)}
+    return {**counts, "pages": pages, "details": len(details)}

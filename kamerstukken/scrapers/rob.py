@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from ..models import Document, Paragraph, Source, content_hash
 from ..store import Store
-from .eerstekamer import detail_links, nl_date
+from .eerstekamer import crawl_overview, nl_date
 from .http import FetchError, HttpClient, NotFound, base_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
@@ -156,17 +156,10 @@ def fetch_rob(store: Store, client: HttpClient, *, rob_url: Optional[str] = None
               reactions: bool = True, sru_url: Optional[str] = None, ob_url: Optional[str] = None,
               max_pages: int = 200, limit: Optional[int] = None, progress: Optional[ProgressFn] = None) -> dict:
     base = base_url("KAMERSTUKKEN_ROB_URL", rob_url)
-    page_url: Optional[str] = base + list_path
-    seen: set[str] = set()
-    links: list[str] = []
-    while page_url and page_url not in seen and len(seen) < max_pages:
-        seen.add(page_url)
-        resp = client.get(page_url, expect="html")
-        found, page_url = detail_links(resp.content, resp.url, ADVICE_LINK)
-        links += [u for u in found if u not in links and u not in seen]
+    links, pages = crawl_overview(client, base + list_path, ADVICE_LINK, max_pages=max_pages)
     if limit:
         links = links[:limit]
-    out = {"pages": len(seen), "advices": 0, "reactions": 0, "errors": 0, "ids": []}
+    out = {"pages": pages, "advices": 0, "reactions": 0, "errors": 0, "ids": []}
     for i, u in enumerate(links, 1):
         if progress:
             progress(u, i, len(links))
