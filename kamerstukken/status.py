@@ -20,6 +20,7 @@ than the links, both are kept and `register_disagrees` is set, with a note.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Optional
@@ -309,7 +310,10 @@ def list_motions(store, open_only: bool = False, dossier: Optional[str] = None,
     if open_only:
         sql += " and s.status in ('open', 'overdue')"
     if dossier:
-        sql += " and (s.dossier = :dossier or replace(s.dossier, ' ', '') = replace(:dossier, ' ', ''))"
-        args["dossier"] = dossier
+        # "36600" finds the whole budget dossier (36600-VII, 36600-XV, ...); "35 300 VII" its chapter
+        d = re.sub(r"\s+", "-", dossier.strip())
+        d = re.sub(r"^(\d{2})-(\d{3})", r"\1\2", d)
+        sql += " and (s.dossier = :dossier or s.dossier like :prefix)"
+        args.update(dossier=d, prefix=d + "-%")
     sql += " order by s.date, s.id"
     return _rows(store, sql, args)

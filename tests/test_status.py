@@ -152,3 +152,29 @@ def test_queries_read_the_ledger_and_judge_overdue_for_the_day_asked(tmp_path):
     assert status_of(store, cid, date(2021, 1, 1))["status"]["days_overdue"] == 32
     # no query rebuilt the ledger
     assert store.db.execute("select value from meta where key = 'status_computed'").fetchone()[0] == computed
+
+
+def test_motions_by_dossier_number_cover_its_chapters(tmp_path):
+    import gzip
+    from pathlib import Path
+    from kamerstukken.ingest import ingest_jsonl
+    from kamerstukken.link import link_store
+    from kamerstukken.stages import extract_all
+    from kamerstukken.status import list_motions
+    from kamerstukken.store import Store
+    src = Path(__file__).resolve().parents[1] / "kamerstukken" / "data" / "corpus" / "motions.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as f:
+        recs = [json.loads(x) for x in f]
+    budget = [r for r in recs if (r.get("dossier") or "").startswith("36600-")][:6]
+    other = [r for r in recs if not (r.get("dossier") or "").startswith("36600")][:3]
+    assert len({r["dossier"] for r in budget}) > 1 and other
+    p = tmp_path / "m.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in budget + other), encoding="utf-8")
+    store = Store(tmp_path / "k.db")
+    ingest_jsonl(store, p)
+    extract_all(store)
+    link_store(store)
+    assert {r["id"] for r in list_motions(store, dossier="36600")} == {r["id"] for r in budget}
+    one = budget[0]["dossier"]                      # e.g. 36600-VII
+    spaced = one[:2] + " " + one[2:].replace("-", " ")  # "36 600 VII", as printed on the kamerstuk
+    assert {r["id"] for r in list_motions(store, dossier=spaced)} == {r["id"] for r in budget if r["dossier"] == one}
