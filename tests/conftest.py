@@ -11,6 +11,8 @@ bounds that matter are asserted by the tests themselves).
 """
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
@@ -41,3 +43,37 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+# ----------------------------------------------------------------------------- shared fixtures
+
+@pytest.fixture
+def env(tmp_path):
+    """A scrape's set-up: a store, an HTTP client without waits, and the local replay server."""
+    from kamerstukken.scrapers.http import HttpClient
+    from kamerstukken.scrapers.rawstore import RawStore
+    from kamerstukken.store import Store
+    from replay import ReplayServer
+    store = Store(tmp_path / "k.db")
+    client = HttpClient(rawstore=RawStore(store), rate=0, retries=2, backoff=0.01, sleep=lambda s: None)
+    with ReplayServer() as srv:
+        yield srv, store, client
+    client.close()
+    store.close()
+
+
+def linked_letters_store():
+    """The two real letters of tests/fixtures/link (kst-35300-VII-109, kst-28844-269), parsed, extracted and
+    linked in an in-memory store."""
+    from pathlib import Path
+    from kamerstukken.link import link_store
+    from kamerstukken.parse import parse
+    from kamerstukken.stages import extract_all
+    from kamerstukken.store import Store
+    fix = Path(__file__).parent / "fixtures" / "link"
+    s = Store(":memory:")
+    for f in ("kst-35300-VII-109.txt", "kst-28844-269.xml"):
+        s.upsert_document(parse((fix / f).read_bytes(), str(fix / f)))
+    extract_all(s)
+    link_store(s)
+    return s

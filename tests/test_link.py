@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from kamerstukken.link import (classify_relation, export_links, link_store, mentions_in_title, name_sim,
                                names_from_title, topic_sim, words)
 from kamerstukken.models import Document
 from kamerstukken.store import Store
+from conftest import linked_letters_store
 
 FIX = Path(__file__).parent / "fixtures" / "link"
 
@@ -174,19 +173,8 @@ def test_reference_motion_completed_not_doubled():
 
 # ----------------------------------------------------------------------------- full letters (extract stage)
 
-def _pipeline() -> Store:
-    parse = pytest.importorskip("kamerstukken.parse")
-    stages = pytest.importorskip("kamerstukken.stages")
-    s = Store(":memory:")
-    for f in ("kst-35300-VII-109.txt", "kst-28844-269.xml"):
-        s.upsert_document(parse.parse((FIX / f).read_bytes(), str(FIX / f)))
-    stages.extract_all(s)
-    link_store(s)
-    return s
-
-
 def test_seed_letter_fulfils_motion_known_from_its_footnote():
-    s = _pipeline()
+    s = linked_letters_store()
     top = _top(s)["kst-35300-VII-109"][0]
     assert top["to"] == "kst-35300-VII-20" and top["relation"] == "fulfils" and top["accepted"]
     assert "footnote" in top["evidence"] and "declared done" in top["evidence"]
@@ -196,7 +184,7 @@ def test_seed_letter_fulfils_motion_known_from_its_footnote():
 
 
 def test_28844_269_fulfils_28844_261():
-    s = _pipeline()
+    s = linked_letters_store()
     cands = _top(s)["kst-28844-269"]
     assert cands[0]["to"] == "kst-28844-261" and cands[0]["relation"] == "fulfils"
     assert "declared done" in cands[0]["evidence"]

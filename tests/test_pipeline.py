@@ -22,6 +22,16 @@ def run(*args, ok=True):
     return res
 
 
+def copy_db(src_path, dst_path):
+    """A copy of a store, including what is still in its WAL file (sqlite's backup API)."""
+    import sqlite3
+    src, dst = sqlite3.connect(src_path), sqlite3.connect(dst_path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return dst_path
+
+
 def table_dump(path) -> dict:
     s = Store(path)
     out = {t: sorted(map(repr, s.db.execute(f"select * from [{t}]").fetchall()))
@@ -57,11 +67,7 @@ def test_same_letter_from_html_text_and_pdf_text_is_one_document(built):
 
 
 def test_reingest_changes_nothing(built, tmp_path):
-    copy = tmp_path / "again.db"
-    import sqlite3
-    src, dst = sqlite3.connect(built), sqlite3.connect(copy)
-    src.backup(dst)  # includes what is still in the WAL file
-    src.close(); dst.close()
+    copy = copy_db(built, tmp_path / "again.db")
     before = table_dump(copy)
     res = run("ingest", DOCS, "--db", copy, "--json")
     out = json.loads(res.stdout.strip().splitlines()[-1])
@@ -165,11 +171,7 @@ def test_evaluate_counts_like_the_grading_rule():
 def test_export_tables_and_links(built, tmp_path):
     import csv
     import io
-    import sqlite3
-    db = tmp_path / "linked.db"
-    src, dst = sqlite3.connect(built), sqlite3.connect(db)
-    src.backup(dst)
-    src.close(); dst.close()
+    db = copy_db(built, tmp_path / "linked.db")
     run("link", "--db", db, "--json")
     rows = [json.loads(x) for x in run("export", "documents", "--db", db).stdout.splitlines()]
     assert {r["id"] for r in rows} >= {"kst-35300-VII-109", "kst-28844-269"}

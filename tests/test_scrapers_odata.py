@@ -10,12 +10,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from kamerstukken.scrapers.http import FetchError, HttpClient
+from kamerstukken.scrapers.http import FetchError
 from kamerstukken.scrapers.odata import (clean, fetch_brieven, fetch_moties, fetch_toezeggingen, motion_url,
                                          norm_ts)
-from kamerstukken.scrapers.rawstore import RawStore
-from kamerstukken.store import Store
-from replay import Reply, ReplayServer, odata_pages
+from replay import Reply, odata_pages
 
 FIX = Path(__file__).parent / "fixtures" / "payloads" / "odata"
 
@@ -46,16 +44,6 @@ SYNTH = {   # SYNTHETIC motion Zaak: exercises Afgedaan, Document/DocumentVersie
 }
 DELETED = {**copy.deepcopy(SYNTH), "Id": "00000000-0000-0000-0000-000000000002", "Nummer": "2099Z00003",
            "Verwijderd": True, "ApiGewijzigdOp": "2024-02-01T00:00:00Z"}
-
-
-@pytest.fixture
-def env(tmp_path):
-    store = Store(tmp_path / "k.db")
-    client = HttpClient(rawstore=RawStore(store), rate=0, retries=2, backoff=0.01, sleep=lambda s: None)
-    with ReplayServer() as srv:
-        yield srv, store, client
-    client.close()
-    store.close()
 
 
 def motions(store):

@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from kamerstukken.scrapers.http import FetchError, HttpClient, NotFound
+from kamerstukken.scrapers.http import FetchError, NotFound
 from kamerstukken.scrapers.rawstore import RawStore, reparse
 from kamerstukken.scrapers.sru import (SruDiagnostic, build_query, candidate_urls, fetch_kamerstuk,
                                        fetch_kamerstukken, parse_metadata_xml, parse_response)
-from kamerstukken.store import Store
-from replay import Reply, ReplayServer, sru_pages
+from replay import Reply, sru_pages
 
 FIX = Path(__file__).parent / "fixtures" / "payloads"
 EK_PAGE = (FIX / "sru" / "sru_ek_kamerstukken_dossier_36867.xml").read_bytes()
@@ -31,16 +30,6 @@ def serve_tk(srv):
     srv.route("/sru", sru_pages(TK_PAGE))
     for kid, (_, fname) in KST.items():
         srv.add(xml_path(kid), Reply(200, (FIX / "kst" / fname).read_bytes(), content_type="text/xml"))
-
-
-@pytest.fixture
-def env(tmp_path):
-    store = Store(tmp_path / "k.db")
-    client = HttpClient(rawstore=RawStore(store), rate=0, retries=2, backoff=0.01, sleep=lambda s: None)
-    with ReplayServer() as srv:
-        yield srv, store, client
-    client.close()
-    store.close()
 
 
 def test_parse_real_response_and_pdf_only_record():

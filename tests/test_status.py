@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kamerstukken.link import link_store
 from kamerstukken.status import (compute_status, decide, list_commitments, list_motions, register_class,
                                  status_of)
 from kamerstukken.store import Store
+from conftest import linked_letters_store
 
 FIX = Path(__file__).parent / "fixtures" / "link"
 
@@ -44,14 +44,7 @@ def test_register_vocabulary():
 
 @pytest.fixture()
 def store() -> Store:
-    parse = pytest.importorskip("kamerstukken.parse")
-    stages = pytest.importorskip("kamerstukken.stages")
-    s = Store(":memory:")
-    for f in ("kst-35300-VII-109.txt", "kst-28844-269.xml"):
-        s.upsert_document(parse.parse((FIX / f).read_bytes(), str(FIX / f)))
-    stages.extract_all(s)
-    link_store(s)
-    return s
+    return linked_letters_store()
 
 
 def test_35300_VII_20_fulfilled_twelve_days_late(store):
