@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from .models import Link
 
-LINKER_VERSION = "1"
+LINKER_VERSION = "2"
 ACCEPT_THRESHOLD = 0.5
 WINDOW_DAYS = 6 * 366           # a motion older than this is not answered by a letter (explicit refs excepted)
 SLACK_DAYS = 0                  # a letter answers motions dated on or before its own date
@@ -204,7 +204,9 @@ def dicta_from_text(text: str) -> list[str]:
 def topic_of_motion_title(title: str) -> str:
     """"Motie van het lid X c.s. over Y" -> "Y" (the whole title when there is no "over")."""
     m = re.search(r"\b(?:over|inzake|betreffende)\s+(.*)$", title or "", re.S)
-    return (m.group(1) if m else (title or "")).strip()
+    topic = (m.group(1) if m else (title or "")).strip()
+    # "(t.v.v. 36450-37)", also printed without brackets ("... op het vonnis  t.v.v. 29279-844")
+    return re.sub(r"\s*\(?\s*t\.\s?v\.\s?v\..*$", "", topic, flags=re.I | re.S).strip()
 
 
 # --------------------------------------------------------------------------- explicit references (fallback)
@@ -243,7 +245,7 @@ def dossier_of_id(kid: str) -> Optional[str]:
 # --------------------------------------------------------------------------- relation
 
 # The words of a subject line or sentence that say what a letter does with a motion or commitment.
-_FULFILS = re.compile(r"\b(?:uitvoering|invulling|afdoening|plan\s+van\s+aanpak|uitgevoerd|afgedaan|opvolging|vervolgstappen|"
+_FULFILS = re.compile(r"\b(?:uitvoering|uitwerking|implementatie|invulling|afdoening|plan\s+van\s+aanpak|uitgevoerd|afgedaan|opvolging|vervolgstappen|"
                       r"voortgang|stand\s+van\s+zaken|status|geef\s+ik\s+(?:hier)?(?:mee)?\s*gevolg|"
                       r"informeer\s+ik\s+u\s+over|conform\s+de\s+motie|nakoming|voldaan|"
                       r"ter\s+uitvoering|onderzoek\s+naar|resultaten)\b", re.I)
@@ -271,6 +273,17 @@ def classify_relation(text: str) -> Optional[str]:
     if r:
         return "responds"
     return None
+
+
+def nearest_cue(text: str) -> Optional[str]:
+    """The relation of the last cue in `text` (the words just before a motion is named): "Reactie op verzoek
+    commissie over ... meenemen in uitvoering van de motie" is about the motion being carried out."""
+    last = None
+    for rx, rel in ((_POSTPONE, "responds"), (_FULFILS, "fulfils"), (_RESPONDS, "responds")):
+        for m in rx.finditer(text or ""):
+            if last is None or m.start() > last[0]:
+                last = (m.start(), rel)
+    return last[1] if last else None
 
 
 # --------------------------------------------------------------------------- records
@@ -310,6 +323,7 @@ class Mention:
     position: int = 0
     amended: Optional[bool] = None       # "de gewijzigde motie" (True), "de motie" (False), unknown (None)
     count: int = 1                       # "twee moties van het lid X" names two motions
+    cue: Optional[str] = None            # the relation of the cue nearest before it ("... in uitvoering van de motie")
 
 
 @dataclass
@@ -368,12 +382,16 @@ def mentions_in_title(title: str) -> list[Mention]:
         topic = re.sub(r"\s*\((?:t\.v\.v\.|Kamerstuk).*$", "", topic).strip(" ,;")
         if not names and not topic:
             continue
-        rel = classify_relation(title[:s + 1]) or classify_relation(title)
+        cue = nearest_cue(title[:s])
+        # the first motion takes the subject's leading word ("Appreciatie", "Uitvoering"); a later one the cue
+        # just before it ("Invulling motie X ..., reactie op gewijzigde motie Y")
+        rel = (cue if out and cue else None) or classify_relation(title[:s + 1]) or classify_relation(title)
         cm = _COUNT.search(title[max(0, s - 20):s])
         count = _NUMBERS.get(fold(cm.group(1)), 1) if cm else 1
         out.append(Mention(text=seg.strip(), submitters=names, topic=topic,
                            declared_done=bool(_DECLARED_DONE.search(title[:e])), relation=rel, position=i,
-                           amended=bool(re.match(r"(?:\w+\s+)?(?:nader\s+)?gewijzigde", seg, re.I)), count=count))
+                           amended=bool(re.match(r"(?:\w+\s+)?(?:nader\s+)?gewijzigde", seg, re.I)), count=count,
+                           cue=cue))
     return out
 
 
@@ -464,6 +482,7 @@ class CandidateIndex:
 
 
 _AMENDED = re.compile(r"^\s*(?:\w+\s+)?(?:nader\s+)?gewijzigde\s+motie", re.I)
+_MOTIE_WORD = re.compile(r"\bmoties?\b", re.I)
 
 
 def letter_keys(letter: LetterRec) -> set[str]:
@@ -508,7 +527,7 @@ def coverage(topic_terms: list[str], blob: str, idf: dict[str, float], default: 
     for w in topic_terms:
         if len(w) < 4:
             continue
-        wt = idf.get(w, default)
+        wt = idf.get(w, default) ** 2    # squared: the rare word that names the topic outweighs two common ones
         tot += wt
         if w in blob:
             got += wt
@@ -588,7 +607,7 @@ def _score_mention(index: CandidateIndex, i: int, t: Target, m: Mention, m_topic
     # appreciates or reacts (it was written about the text then on the table), and the amended version when
     # it reports execution (what was voted on and adopted is the last version)
     if m.amended is not None and s > 0:
-        want = m.amended or m.relation == "fulfils"
+        want = m.amended or m.relation == "fulfils" or m.cue == "fulfils"
         s += 0.01 if want == index.amended[i] else -0.01
     return s, ev
 
@@ -599,6 +618,38 @@ def _recency(t: "Target") -> tuple:
     higher number, and it is the version the Kamer voted on and a letter answers."""
     m = re.search(r"-(\d+)$", t.id)
     return (-(t.ord or 0), -(int(m.group(1)) if m else 0), t.id)
+
+
+_PLURAL = re.compile(r"\b(twee|drie|vier|vijf|zes|beide|[2-6])\s+(?:\w+\s+)?moties\b", re.I)
+
+
+def _debate_siblings(index: CandidateIndex, letter: LetterRec, found: dict[int, "Scored"]) -> None:
+    """"Uitvoering van twee moties van het lid Kostic", "de meevallerformule en twee moties": the motions a
+    letter answers together were mostly submitted in one debate. After the best candidate, rank the other
+    motions of its debate (same dossier, same date; of the same submitter when the letter names one) next,
+    until the letter's count is reached. Ranking only: a sibling's score (and so acceptance) is not raised."""
+    pm = _PLURAL.search(letter.title or "")
+    want = max([m.count for m in letter.mentions] + [(_NUMBERS.get(fold(pm.group(1)), 2) if pm else 1)])
+    if want < 2 or not found:
+        return
+    top = max(found.values(), key=lambda sc: (round(sc.raw, 4), _recency(index.targets[sc.target])[:2]))
+    t = index.targets[top.target]
+    if t.kind != "motion" or not t.dossier or t.ord is None:
+        return
+    names = {name_key(n) for m in letter.mentions for n in m.submitters if m.count >= 2 or pm}
+    sibs = [i for i in index.window(index.by_dossier.get(t.dossier, []), t.ord, t.ord) if i != top.target
+            and index.targets[i].kind == "motion"
+            and (not names or names & {name_key(x) for x in index.targets[i].names + index.targets[i].sig_names})]
+    sibs.sort(key=lambda i: -(found[i].raw if i in found else 0.0))
+    for k, i in enumerate(sibs[:want - 1 + 2]):
+        raw = top.raw - 0.001 * (k + 1)
+        sc = found.get(i)
+        ev = f"submitted in the same debate as {t.id}; the letter names {want} motions"
+        if sc is None:
+            found[i] = Scored(i, min(0.45, 0.5 * top.score), "mentions" if top.relation == "fulfils" else top.relation,
+                              ev, (4, k), raw)
+        elif sc.raw < raw:
+            sc.raw, sc.evidence = raw, ev + "; " + sc.evidence
 
 
 def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
@@ -697,6 +748,9 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                                                             if w not in {name_key(n) for n in m.submitters}]
             prepared.append((m, m_topic, m_terms))
         any_named = any(m.submitters for m in letter.mentions)
+        member_motion = (not any_named and bool(letter.member_names) and _MOTIE_WORD.search(letter.title or "")
+                         is not None)
+        named_ords = [o for o in (iso_ord(d) for d in letter.dates_named) if o is not None]
         for i, c in zip(ids, cos):
             t = index.targets[i]
             if t.source_doc and t.source_doc == letter.id:
@@ -713,6 +767,19 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                     if m.declared_done:
                         ev += " (declared done)"
                     best, best_ev, best_m, order = s, ev, m, (1, m.position)
+            if t.kind == "motion" and member_motion and i in named:
+                # "verzoek van het lid Stoffer over het uitvoeren van de motie": no submitters given for the
+                # motion, but the member named is a likely submitter, and a debate or vote date named in the
+                # letter falls within two weeks after the motion was submitted
+                ns = max((name_sim(n, x) for n in letter.member_names for x in t.names + t.sig_names), default=0.0)
+                near = [d for d in named_ords if t.ord is not None and 0 <= d - t.ord <= 14]
+                # ranks candidates but is never enough to accept a link (a member files many motions)
+                s = 0.45 * (0.4 * ns + (0.3 if near else 0.0) + 0.3 * min(1.0, 1.5 * c)) / 0.7
+                if ns and s > best:
+                    parts = [f"member {', '.join(letter.member_names)} ({ns:.2f})", f"text similarity {c:.2f}"]
+                    if near:
+                        parts.insert(1, "submitted within two weeks before a date the letter names")
+                    best, best_ev, best_m, order = s, " + ".join(parts), None, (2, 0)
             if t.kind == "commitment":
                 ns = max((name_sim(n, x) for n in letter.member_names for x in t.names), default=0.0)
                 same_day = t.date in commitment_dates if t.date else False
@@ -734,6 +801,11 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             if letter.dossier and t.dossier and letter.dossier == t.dossier:
                 best = min(1.0, best + 0.03)
                 best_ev += " + same dossier"
+            if best_m is not None and t.kind == "motion" and t.ord is not None and \
+                    any(0 <= d - t.ord <= 1 for d in named_ords):
+                # "twee moties van het lid Eerdmans ingediend tijdens het Tweeminutendebat ... van 12 juni 2024"
+                best += 0.08
+                best_ev += " + submitted in the debate of the date named"
             # a small preference for recent targets breaks ties among equals (answers mostly come within a year)
             if lo_ord is not None and t.ord is not None:
                 best -= 0.02 * min(1.0, max(0, lo_ord - t.ord) / 365)
@@ -757,10 +829,27 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             by_mention.setdefault(sc.order[1], []).append(sc)
     counts = {m.position: m.count for m in letter.mentions}
     for pos, group in by_mention.items():
-        group.sort(key=lambda sc: -sc.raw)
+        group.sort(key=lambda sc: (-round(sc.raw, 4), sc.order, *_recency(index.targets[sc.target])))
         for sc in group[counts.get(pos, 1):]:
             sc.raw -= 0.05
             sc.score = max(0.0, min(sc.score, sc.raw))
+    # a reaction written before a gewijzigde motie was printed (dated the same day or later) can only cite the
+    # motion it replaces ("appreciatie van de gewijzigde motie ... (t.v.v. Kamerstuk 32156-132)"): that one first
+    if lo_ord is not None:
+        best_rep: dict[int, Scored] = {}
+        for sc in found.values():
+            t = index.targets[sc.target]
+            j = index.by_id.get(t.replaces.lower()) if t.replaces else None
+            if (j is not None and j in found and sc.relation != "fulfils" and t.ord is not None and t.ord >= lo_ord
+                    and (j not in best_rep or sc.raw > best_rep[j].raw)):
+                best_rep[j] = sc
+        for j, rep in best_rep.items():
+            orig = found[j]
+            if orig.raw <= rep.raw:
+                orig.raw, orig.score = rep.raw + 0.001, max(orig.score, rep.score)
+                orig.evidence = (f"replaced by {index.targets[rep.target].id}, printed on or after the letter's date; "
+                                 + orig.evidence.split("; ", 1)[-1])
+    _debate_siblings(index, letter, found)
     ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, *_recency(index.targets[s.target])))
     out = []
     for r, s in enumerate(ranked[:keep], 1):

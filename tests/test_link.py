@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kamerstukken.link import (classify_relation, export_links, link_store, mentions_in_title, name_sim,
-                               names_from_title, topic_sim, words)
+from kamerstukken.link import (classify_relation, export_links, link_store, mentions_in_title, name_sim, nearest_cue,
+                               names_from_title, topic_of_motion_title, topic_sim, words)
 from kamerstukken.models import Document
 from kamerstukken.store import Store
 from conftest import linked_letters_store
@@ -91,12 +91,17 @@ def test_named_amended_motion_ranks_first_and_replaced_one_follows():
     link_store(s)
     top = _top(s)
     dassen = top["2025D16918"]
-    # the letter appreciates the gewijzigde motie (printed a day after the letter); the motion it replaces
-    # (t.v.v. 32637-682) follows right after the amended versions
-    assert dassen[0]["to"] == "kst-32637-688" and dassen[0]["relation"] == "responds" and dassen[0]["accepted"]
-    ids = [c["to"] for c in dassen]
-    assert "kst-32637-682" in ids[:3]
-    assert top["2025D20895"][0]["to"] == "kst-32847-1341"
+    # the letter appreciates the gewijzigde motie, printed a day after the letter: the only Kamerstuk it can
+    # cite is the one the amended motion replaces (t.v.v. 32637-682), as the TK's own subject lines do
+    # ("(t.v.v. Kamerstuk 32156-132)"); the amended version follows, both linked as responses
+    assert dassen[0]["to"] == "kst-32637-682" and dassen[0]["relation"] == "responds" and dassen[0]["accepted"]
+    assert "printed on or after the letter" in dassen[0]["evidence"]
+    # then the amended versions (688, and 689 "nader gewijzigd"), accepted as responses too
+    assert {c["to"] for c in dassen[1:3]} == {"kst-32637-688", "kst-32637-689"}
+    assert all(c["relation"] == "responds" and c["accepted"] for c in dassen[1:3])
+    # the same on the day itself: the letter of 13 May 2025 appreciates the nader gewijzigde motie printed on
+    # 13 May (kst-32847-1341); the motion it replaces comes first, the new version right after it
+    assert [c["to"] for c in top["2025D20895"][:2]] == ["kst-32847-1330", "kst-32847-1341"]
     assert top["2025D22442"][0]["to"] == "kst-21501-30-670"
     assert top["2024D45998"][0]["to"] == "kst-36550-XVII-18"
     assert top["2024D45998"][0]["relation"] == "fulfils"
@@ -188,3 +193,66 @@ def test_28844_269_fulfils_28844_261():
     cands = _top(s)["kst-28844-269"]
     assert cands[0]["to"] == "kst-28844-261" and cands[0]["relation"] == "fulfils"
     assert "declared done" in cands[0]["evidence"]
+
+
+# ----------------------------------------------------------------------------- debates, amended versions, cues
+
+def _debate_store() -> tuple[Store, dict[str, dict]]:
+    s = Store(":memory:")
+    for l in (FIX / "motions_debates.jsonl").read_text(encoding="utf-8").splitlines():
+        m = json.loads(l)
+        s.upsert_document(Document(id=m["kst_id"], kind="motion", title=m["onderwerp"], text=m["tekst"] or "",
+                                   date=m["datum"], dossier=m["dossier"]))
+    letters = {}
+    for l in (FIX / "letters_debates.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(l)
+        letters[r["nummer"]] = r
+        s.upsert_document(Document(id=r["nummer"], kind="letter", title=r["onderwerp_masked"], date=r["datum"]))
+    return s, letters
+
+
+def test_second_motion_in_a_subject_takes_the_cue_just_before_it():
+    _, letters = _debate_store()
+    ms = mentions_in_title(letters["2024Z15894"]["onderwerp_masked"])
+    # "Invulling motie van het lid Ellian ..., reactie op gewijzigde motie van het lid Eerdmans ..."
+    assert [(m.submitters, m.relation, m.amended) for m in ms] == [
+        (["Ellian"], "fulfils", False), (["Eerdmans"], "responds", True)]
+    assert nearest_cue("Reactie op verzoek commissie over resultaten meenemen in uitvoering van de ") == "fulfils"
+    assert classify_relation("Uitwerking motie van het lid Patijn over varianten voor compensatie") == "fulfils"
+
+
+def test_motion_title_topic_drops_an_unbracketed_tvv():
+    title = ("Gewijzigde motie van het lid Eerdmans over slachtoffers en nabestaanden actief de mogelijkheid bieden "
+             "om hun reflectie te geven op het vonnis  t.v.v. 29279-844")
+    assert topic_of_motion_title(title).endswith("reflectie te geven op het vonnis")
+
+
+def test_debate_letters_rank_the_motion_the_register_names():
+    s, letters = _debate_store()
+    link_store(s)
+    top = _top(s)
+    # the gewijzigde motie the letter reacts to, before the motion it replaces (t.v.v. 29279-844)
+    assert [c["to"] for c in top["2024Z15894"][:2]] == ["kst-29279-846", "kst-29279-844"]
+    assert top["2024Z15894"][0]["relation"] == "responds"
+    # an appreciation of a gewijzigde motie printed the same day cites the motion it replaces
+    assert [c["to"] for c in top["2024Z16029"][:2]] == ["kst-21501-20-2118", "kst-21501-20-2129"]
+    # "twee moties van het lid Eerdmans ingediend tijdens het Tweeminutendebat ... van 12 juni 2024"
+    first = top["2024Z10771"][0]
+    assert first["to"] == "kst-29240-143" and "debate of the date named" in first["evidence"]
+    # no submitter given for "de motie", only the member who asked: the member's motions of the votes of
+    # 23 January rank first, the register's motion among them, and none is accepted on so little
+    stoffer = top["2024Z03685"]
+    assert "kst-36410-VIII-99" in [c["to"] for c in stoffer[:5]]
+    assert not any(c["accepted"] for c in stoffer)
+
+
+def test_a_letter_on_two_motions_ranks_the_other_motion_of_the_same_debate_second():
+    s, _ = _debate_store()
+    s.upsert_document(Document(id="brief-wolf", kind="letter", date="2025-04-17",
+                               title="Uitvoering van twee moties van het lid Kostic over de wolf"))
+    link_store(s)
+    ranked = [c["to"] for c in _top(s)["brief-wolf"]]
+    # both answers come from the debate of 25 March 2025 in dossier 33576, before the member's older wolf
+    # motion of September 2024 (kst-35334-311), which shares most of its words with kst-33576-437
+    assert ranked[0] in {"kst-33576-436", "kst-33576-437"}
+    assert ranked[1].startswith("kst-33576-4") and ranked.index("kst-35334-311") > 1
