@@ -39,6 +39,49 @@ def progress_bar(quiet: bool = False) -> Progress:
                     console=err, disable=quiet or not err.is_terminal, transient=False)
 
 
+# columns holding prose: one line each, cut with "…" to what the terminal has room for (--json/--csv give it whole)
+_PROSE = {"title", "text", "mention", "evidence", "request", "topic", "dictum", "subject", "sentence", "snippet",
+          "deadline_text", "member", "submitters"}
+
+
+def make_table(rows: list[dict], columns: list, title: str = "", width: Optional[int] = None):
+    """What a person can read in any terminal width: a table when the columns fit on one line each
+    (identifiers, dates and numbers never broken, prose cut with "…"), else one block per row."""
+    from rich.console import Group
+    from rich.text import Text
+    width = width or console.width or 80
+    cells = [["" if r.get(c) is None else " ".join(str(r.get(c)).split()) for c in columns] for r in rows]
+    natural = [max([len(c.replace("_", " "))] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    fixed = {i: min(n, 40) for i, (c, n) in enumerate(zip(columns, natural)) if c not in _PROSE}
+    prose = [i for i, c in enumerate(columns) if c in _PROSE]
+    room = width - sum(fixed.values()) - 3 * len(columns) - 1
+    if room >= 14 * len(prose):
+        shares = {i: (1 if columns[i] == "deadline_text" else 3) for i in prose}
+        t = Table(title=title or None, show_lines=False)
+        for i, c in enumerate(columns):
+            if i in fixed:
+                t.add_column(c.replace("_", " "), no_wrap=True, min_width=fixed[i], overflow="fold")
+            else:
+                w = max(14, room * shares[i] // max(1, sum(shares.values())))
+                t.add_column(c.replace("_", " "), no_wrap=True, overflow="ellipsis", max_width=min(w, natural[i]))
+        for row in cells:
+            t.add_row(*row)
+        return t
+    # too narrow for a table: the first column as a heading, the short fields on one line, prose below
+    parts = [Text(title, style="bold underline")] if title else []
+    for row in cells:
+        parts.append(Text(row[0], style="bold"))
+        short = [f"{columns[i].replace('_', ' ')} {row[i]}" for i in fixed if i and row[i]]
+        if short:
+            parts.append(Text("  " + " · ".join(short)))
+        for i in prose:
+            if row[i]:
+                line = Text(f"  {columns[i].replace('_', ' ')}: {row[i]}", no_wrap=True, overflow="ellipsis")
+                line.truncate(width, overflow="ellipsis")
+                parts.append(line)
+    return Group(*parts)
+
+
 def emit_rows(rows: list[dict], *, as_json: bool, as_csv: bool, title: str = "", columns: Optional[list] = None):
     """One listing, three ways: a rich table, JSON Lines-like JSON array, or CSV."""
     columns = columns or (list(rows[0].keys()) if rows else [])
@@ -54,12 +97,7 @@ def emit_rows(rows: list[dict], *, as_json: bool, as_csv: bool, title: str = "",
                         for k, v in r.items()})
         sys.stdout.write(buf.getvalue())
         return
-    t = Table(title=title or None, show_lines=False)
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
-    console.print(t)
+    console.print(make_table(rows, columns, title))
     if not rows:
         console.print("[dim]nothing found[/dim]")
 

@@ -118,7 +118,6 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]error[/red] {e['stage']} {e['origin']}: {e['error']}")
 
     def _print_report(console, report):
-        from rich.table import Table
         c = report["counts"]
         console.rule("[bold]kamerstukken: build report")
         console.print(f"database: {report['database']}")
@@ -127,21 +126,13 @@ def register(app: typer.Typer) -> None:
         if report.get("status_counts"):
             console.print("status: " + ", ".join(f"{v} {k}" for k, v in sorted(report["status_counts"].items(),
                                                                               key=lambda kv: str(kv[0]))))
+        from .cli import make_table
         if report.get("motions_declared_done"):
-            t = Table(title="Motions declared done in a letter")
-            for col in ("motion", "letter", "letter_date", "mention"):
-                t.add_column(col, overflow="fold")
-            for r in report["motions_declared_done"]:
-                t.add_row(*[str(r.get(k) or "") for k in ("motion", "letter", "letter_date", "mention")])
-            console.print(t)
+            console.print(make_table(report["motions_declared_done"], ["motion", "letter", "letter_date", "mention"],
+                                     "Motions declared done in a letter"))
         if report.get("overdue_commitments"):
-            t = Table(title="Overdue commitments (first 15)")
             cols = [k for k in ("id", "ministry", "deadline_text", "deadline_end", "days_overdue", "title")
                     if k in report["overdue_commitments"][0]]
-            for col in cols:
-                t.add_column(col, overflow="fold", max_width=60 if col == "title" else None)
-            for r in report["overdue_commitments"]:
-                t.add_row(*[str(r.get(k) if r.get(k) is not None else "") for k in cols])
-            console.print(t)
+            console.print(make_table(report["overdue_commitments"], cols, "Overdue commitments (first 15)"))
         if report["errors"]:
             console.print(f"[yellow]{len(report['errors'])} problems, listed below[/yellow]")
