@@ -110,7 +110,15 @@ def score(pairs: list[dict], ranked: dict[str, list[dict]]) -> dict:
         gold = p["motion_kst_ref"].lower()
         if gold in ids and ids.index(gold) < per_letter[p["letter_document_nummer"]]:
             set_hits += 1
-    return {"pairs": n, "hits@1": round(h1 / n, 3), "hits@5": round(h5 / n, 3), "mrr": round(rr / n, 3),
+    # per letter: is the top candidate one of the letter's gold motions (the question a clerk asks)
+    gold_of: dict[str, set] = {}
+    for p in pairs:
+        gold_of.setdefault(p["letter_document_nummer"], set()).add(p["motion_kst_ref"].lower())
+    letter_h1 = sum(1 for lid, g in gold_of.items()
+                    if [c.get("to", "").lower() for c in ranked.get(lid, [])][:1] and
+                    ranked[lid][0].get("to", "").lower() in g)
+    out_letters = {"letters": len(gold_of), "letter_hits@1": round(letter_h1 / max(1, len(gold_of)), 3)}
+    return {**out_letters, "pairs": n, "hits@1": round(h1 / n, 3), "hits@5": round(h5 / n, 3), "mrr": round(rr / n, 3),
             "relation_accuracy_uitvoering_vs_appreciatie": round(ok / tot, 3) if tot else None,
             "letters_answered": len(ranked), "ceiling_hits@1": round(ceil_h1, 3), "ceiling_mrr": round(ceil_mrr, 3),
             "set_aware_hits@1": round(set_hits / n, 3), "_misses": misses}
