@@ -54,6 +54,11 @@ def test_hyphen_convention_uses_members_list():
     assert split_submitters("Van Baarle-Dassen", joined_by_hyphen=True) == ["Van Baarle", "Dassen"]
     assert split_submitters("Nijhof-Leeuw", joined_by_hyphen=True) == ["Nijhof-Leeuw"]          # a member
     assert split_submitters("Van Veldhoven-van der Meer", joined_by_hyphen=True) == ["Van Veldhoven-van der Meer"]
+    # a member of 2010 (from the 2008-2025 motion subjects), in a real letter of 23 February 2012
+    # (letter_excerpts, kst-33000-XIII-168): one member, not Snijder and Hazelhoff
+    ms = find_motion_mentions("De brief is ook een rractie op de motie Wiegman-van Meppelen/Scheppink/Jacobi, "
+                              "de motie Snijder-Hazelhoff en de motie Koppejan/Jacobi.")
+    assert [m.submitters for m in ms][1:] == [["Snijder-Hazelhoff"], ["Koppejan", "Jacobi"]]
     assert split_submitters("Michon-Derkzen en Palland") == ["Michon-Derkzen", "Palland"]
 
 
