@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from .models import Link
 
-LINKER_VERSION = "2"
+LINKER_VERSION = "3"
 ACCEPT_THRESHOLD = 0.5
 WINDOW_DAYS = 6 * 366           # a motion older than this is not answered by a letter (explicit refs excepted)
 SLACK_DAYS = 0                  # a letter answers motions dated on or before its own date
@@ -810,7 +810,9 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             if lo_ord is not None and t.ord is not None:
                 best -= 0.02 * min(1.0, max(0, lo_ord - t.ord) / 365)
             rel = _relation_for(letter, t, best_m, None)
-            if best_m is None and best < threshold:
+            if (best_m is None and best < threshold) or order[0] == 3:
+                # the letter does not name this motion: a letter on the same subject ("Voortgang experiment
+                # gesloten coffeeshopketen") is related to it, but neither carries it out nor answers it
                 rel = "mentions"
             put(i, best, rel, best_ev, order)
 

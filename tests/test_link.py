@@ -256,3 +256,16 @@ def test_a_letter_on_two_motions_ranks_the_other_motion_of_the_same_debate_secon
     # motion of September 2024 (kst-35334-311), which shares most of its words with kst-33576-437
     assert ranked[0] in {"kst-33576-436", "kst-33576-437"}
     assert ranked[1].startswith("kst-33576-4") and ranked.index("kst-35334-311") > 1
+
+
+def test_a_letter_on_the_same_subject_is_related_but_settles_no_motion():
+    s, _ = _debate_store()
+    link_store(s)
+    tata = _top(s)["2025D07487"]          # "Voortgang maatwerkafspraken Tata Steel": names no motion
+    assert tata and tata[0]["to"].startswith("kst-28089-")       # the Tata Steel motions rank first ...
+    assert all(c["relation"] == "mentions" for c in tata)           # ... as related, never as carried out
+    from kamerstukken.status import compute_status
+    compute_status(s)
+    rows = {r["id"]: r for r in s.db.query("select * from status where id like 'kst-28089-%'")}
+    assert rows and all(r["status"] in ("open", "overdue") for r in rows.values())
+    assert not any(r["fulfilled_by"] for r in rows.values())
