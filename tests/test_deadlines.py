@@ -173,3 +173,43 @@ def test_periods_long_before_the_document_are_past_events_not_deadlines():
     # a quoted "vóór" date a few days past still counts: the letter is measured against it
     quoted = "de Kamer daarover vóór 1 maart 2020 te informeren"
     assert [d.end for d in find_deadlines(quoted, date(2020, 3, 12))] == ["2020-02-29"]
+
+
+# real motion dicta (corpus/tk_moties_2023_2025), the motion's date as anchor
+def _triples(sentence: str, anchor: str) -> list[tuple]:
+    return [(d.text, d.kind, str(d.end) if d.end else None)
+            for d in find_deadlines(sentence, date.fromisoformat(anchor))]
+
+
+def test_before_a_debate_named_with_its_date():
+    # kst-36600-10 and kst-36618-27: the delivery must precede the debate, so it is due the day before
+    assert _triples("verzoekt de regering om voorafgaand aan het pensioendebat van 24 september met een voorstel te "
+                  "komen voor een verbeterde structurele vroegpensioenregeling,", "2024-09-19") == \
+        [("van 24 september", "by", "2024-09-23")]
+    assert _triples("verzoekt de regering om voor het commissiedebat mestbeleid van 7 november een lijst met concrete, "
+                  "aanvullende maatregelen te presenteren", "2024-10-07") == [("van 7 november", "by", "2024-11-06")]
+    # a debate's date by itself is no deadline
+    assert _triples("constaterende dat het commissiedebat mestbeleid op 7 november plaatsvindt;", "2024-10-07") == []
+
+
+def test_shortest_possible_term_and_latest_per_a_date():
+    # kst-29665-502: "op kortst mogelijke termijn" is "op korte termijn" (D + 30 days)
+    assert _triples("verzoekt de regering in kansrijke gebieden op kortst mogelijke termijn werk te maken van extern "
+                  "salderen ten behoeve van het legaliseren van PAS-knelgevallen,", "2024-06-20") == \
+        [("op kortst mogelijke termijn", "vague", "2024-07-20")]
+    # kst-32813-1459: "uiterlijk per 1 januari 2026" is due on that day
+    got = _triples("verzoekt de regering de vrijstelling van energiebelasting voor non-energetisch verbruik van aardgas "
+                 "zo spoedig mogelijk maar uiterlijk per 1 januari 2026 af te schaffen,", "2024-12-19")
+    assert ("uiterlijk per 1 januari 2026", "by", "2026-01-01") in got
+
+
+def test_this_season_in_the_past_and_a_span_of_years_are_no_deadlines():
+    # kst-36725-XXIII-14 (2 July 2025): "dit voorjaar" is the spring just past, not the next one
+    assert _triples("verzoekt de regering deze tafel te laten onderzoeken welke borgende maatregelen er nodig zijn naast "
+                  "het ETS-systeem om hetzelfde effect te realiseren als dit voorjaar was beoogd met de nationale "
+                  "CO2-heffing;", "2025-07-02") == []
+    # kst-36600-B-18: the years of the cuts, not when something is due
+    assert _triples("verzoekt de regering te onderzoeken hoe het geld uit deze onderuitputting ingezet kan worden om de "
+                  "bezuinigingen op gemeenten in 2026 en 2027 te dempen,", "2024-11-06") == []
+    # while "this autumn" ahead, in the present tense a letter uses for what is coming, still counts
+    assert _triples("Dit najaar stuur ik uw Kamer de evaluatie.", "2025-07-10") == [("Dit najaar", "in", "2025-11-30")]

@@ -92,6 +92,7 @@ _CORE = "|".join([
     rf"(?P<within>binnen|over)\s+(?:(?:een|de)\s+(?:termijn|periode)\s+van\s+)?(?P<wn>{_NUM_RANGE})\s+(?P<wu>werkdagen|dagen|dag|weken|week|maanden|maand|jaar|jaren|kwartaal|halfjaar)\b",
     # vague
     r"(?P<vague>eerdaags|binnenkort|spoedig|op\s+(?:zeer\s+|zo\s+)?korte\s+termijn|"
+    r"op\s+(?:de\s+)?kortst\s+mogelijke\s+termijn|"
     r"zo\s+(?:snel|spoedig|vlot)\s+(?:als\s+)?(?:mogelijk|(?:het|dat)\s+kan)|zsm|(?P<comingyear>het\s+komende?\s+jaar)|"
     rf"(?:de\s+)?komende\s+(?:(?P<vn>{_NUM})\s+)?(?P<vu>weken|maanden|dagen|week|maand))\b",
     # relative weeks and months
@@ -140,7 +141,10 @@ _PAST = re.compile(
 _FUTURE = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|ga|gaat|gaan|wil|wilt|willen|verwacht|verwachten|verwachte|voornemen\w*|streef|streven|"
     r"beoog\w*|verzoek\w*|verzocht|vraagt|vragen|roept|moet|moeten|dient|dienen|kom|komt|komen|wordt|worden|"
-    r"gepland|plan|planning|voorzien|aanstaande|zeg\w*\s+toe)\b|\bte\s+(?:\w+\s+)?\w+en\b", re.I)
+    r"gepland|plan|planning|voorzien|aanstaande|zeg\w*\s+toe|"
+    # present tense for a coming delivery: "dit najaar stuur ik u", "uw Kamer ontvangt voor de zomer"
+    r"stuur|informeer|ontvangt|publiceer|presenteer|rapporteer|verschijnt)\b|\bte\s+(?:\w+\s+)?\w+en\b",
+    re.I)
 _SENT_END = re.compile(r"(?<![A-Z])(?<!\b[a-z])(?<!\bnr)(?<!\bjl)(?<!\bd\.d)[.!?;](?=\s)|\n\s*\n")
 # nouns after which "voor 2030" names the year something is for ("doelen voor 2030"), not a deadline
 _FOR_NOUN = re.compile(
@@ -161,6 +165,12 @@ _CONSIDERATION = re.compile(
     r"benadrukkende|onderschrijvende|overwegend)\b", re.I)
 _DICTUM = re.compile(r"\b(?:verzoekt|verzoeken|roept|spreekt\s+uit|draagt|besluit|vraagt)\b", re.I)
 # "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
+# the debate a delivery must precede, with its date after it: "ruimschoots voorafgaand aan het Wetgevingsoverleg
+# over de Jaarverslagen ... op 20 juni", "voor het commissiedebat Asiel van 12 maart"
+_BEFORE_EVENT = re.compile(
+    r"\b(?:vóór|voor|voorafgaand(?:e)?\s+aan|ruim(?:schoots)?\s+voor)\s+(?:het|de)\s+(?:[\w-]+\s+){0,2}?[\w-]*"
+    r"(?:debat|overleg|behandeling|stemmingen|stemming|hoorzitting|rondetafelgesprek)\b[^.;:]{0,120}$", re.I)
+_YEAR_SPAN = re.compile(r"\s*(?:en|of|tot(?:\s+en\s+met)?|t/m|–|-)\s*(?:19|20)\d\d\b", re.I)
 _PAST_LEAD = re.compile(r"\b(?:eerder|afgelopen|vorige?|jongstleden)\s+$", re.I)
 _AFTER_EVENT = re.compile(r"\s+(?:na|nadat|vanaf|vanuit)\b", re.I)
 _ATTRIBUTIVE = re.compile(r"\s+\w*ge\w+de\b", re.I)
@@ -459,8 +469,8 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
         return _Parsed("in", max(s, anchor) if rel == "deze" else s, e, False, not preps)
 
     # ------------------------------------------------ calendar expressions
-    if last == "op" and "uiterlijk" in words:
-        last = "uiterlijk"             # "uiterlijk op 1 juli"
+    if last in ("op", "per") and "uiterlijk" in words:
+        last = "uiterlijk"             # "uiterlijk op 1 juli", "uiterlijk per 1 januari 2026"
     if last in _REJECT_PREPS:
         return None
     if last == "aan" and not (g.get("part") and re.search(r"van", g["part"], re.I)):
@@ -542,8 +552,12 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
                 ps, pe, _, _ = _period(g, yy)
             except ValueError:
                 continue
-            if qual in ("deze", "dit") and pe >= anchor:
-                return _Parsed(kind, s, e, False, bare)
+            if qual in ("deze", "dit"):
+                # "dit voorjaar", "deze winter": the period of this year (or the one running now); in the past
+                # it is a reference ("zoals dit voorjaar was beoogd"), not a deadline
+                if ps <= anchor <= pe or ps.year == anchor.year:
+                    return _Parsed(kind, s, e, False, bare) if pe >= anchor else None
+                continue
             if qual.startswith(("komend", "aankomend", "volgend", "eerstvolgend", "eerstkomend")):
                 if ps > anchor:
                     return _Parsed(kind, s, e, False, bare)
@@ -650,6 +664,10 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
             words_before = re.sub(r"\s*(?:(?:nog|uiterlijk|al|ruim)\s+)*voor\s*$", "", before, flags=re.I)
             g["_voor_year_ok"] = bool(_VOOR_YEAR_BEFORE.search(words_before)) and bool(_FUTURE.match(after) or
                                                                                   _TE_AFTER.match(after))
+        prefix0 = g.get("prefix") or ""
+        if context and g.get("day") and re.fullmatch(r"\s*(?:op|van)\s+", prefix0, re.I) and \
+                _BEFORE_EVENT.search(text, max(0, m.start() - 200), m.start()):
+            g["prefix"] = "voor "      # "voorafgaand aan het Wetgevingsoverleg ... op 20 juni": before that day
         mm = _GroupView(m, g)
         try:
             p = _resolve(mm, anchor)
@@ -657,10 +675,12 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
             continue
         if p is None:
             continue
-        a, b = _trim_prefix(text, m.start(), g.get("prefix") or ""), m.end()
+        a, b = _trim_prefix(text, m.start(), prefix0), m.end()
         if context:
             if _ATTRIBUTIVE.match(text, b):
                 continue
+            if p.kind == "in" and g.get("year") and _YEAR_SPAN.match(text, b):
+                continue           # "de bezuinigingen op gemeenten in 2026 en 2027": a span of years, not a due date
             if _PAST_LEAD.search(text, max(0, a - 12), a):
                 continue           # "eerder dit jaar", "afgelopen voorjaar", "vorige zomer"
             if p.kind == "within" and _AFTER_EVENT.match(text, b):
