@@ -146,3 +146,35 @@ def test_prefilter_and_speed():
     n = len(find_motion_mentions(big))
     assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
     assert n > 1000
+
+
+def test_subject_line_reference_belongs_to_the_motion_it_closes():
+    # real letter subjects (corpus/tk_zaken_2008_2025, letter Zaken; none in gold/dev)
+    cases = {
+        # "overleg" and "Wet" inside the motion's subject do not make the Kamerstuk a letter's or a law's
+        "Uitvoering van de motie van het lid Jansen over het overleg tussen zorgverzekeraars en aanbieders over de "
+        "problemen in de kraamzorg (Kamerstuk 32279-188)": "kst-32279-188",
+        "Reactie op de motie van het lid Edgar Mulder over alle onlinekansspelaanbieders onderwerpen aan de Wet op de "
+        "kansspelbelasting (Kamerstuk 35572-44)": "kst-35572-44",
+        # brackets inside a word are no bracketed aside
+        "Appreciatie van de gewijzigde motie van het lid Van der Graaf over zekerstellen dat aanpassing van de Kieswet "
+        "niet leidt tot verslechtering van de representatie van kleine(re) partijen in de Eerste Kamer "
+        "(Kamerstuk 35532-9)": "kst-35532-9",
+        # a motion named by its subject, without submitters
+        "Voortgang van de uitvoering van de motie inzake controle van containers op gassingen met "
+        "bestrijdingsmiddelen (Kamerstuk 22343, nr. 196)": "kst-22343-196",
+    }
+    for subject, ref in cases.items():
+        ms = find_motion_mentions(subject)
+        assert [m.ref for m in ms] == [ref], subject
+
+
+def test_a_kamerstuk_right_after_a_letter_or_debate_is_not_the_motions():
+    # the pattern of a letter recalling its own earlier letter: the Kamerstuk after "bij brief van ..." is that letter
+    ms = find_motion_mentions("Over de uitvoering van de motie van het lid Van der Molen over taakdifferentiatie heb ik "
+                              "u eerder bij brief van 3 maart 2020 (Kamerstuk 35 300 VII, nr. 100) geïnformeerd.")
+    assert [(m.submitters, m.ref) for m in ms] == [(["Van der Molen"], None)]
+    # while a debate word inside the motion's subject does not block it (real subject, Zaak 2018Z24349)
+    ms = find_motion_mentions("Afdoening van de gewijzigde motie van het lid Buitenweg over inventariseren of het vrije "
+                              "publieke debat wordt gehinderd door beveiligingskwesties (Kamerstuk 29754-444)")
+    assert [m.ref for m in ms] == ["kst-29754-444"]

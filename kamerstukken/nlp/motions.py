@@ -198,6 +198,16 @@ def _clean_name(n: str) -> str:
     return n
 
 
+# "... bij brief van 3 maart 2024 (Kamerstuk", "het verslag (Kamerstuk", "heb ik u geïnformeerd (Kamerstuk":
+# the Kamerstuk right after such a word is that document, not the motion named earlier in the sentence
+_OTHER_DOC_BEFORE_RE = re.compile(
+    r"\b(?:brief|brieven|kamerbrief|verslag|nota|beantwoording|antwoorden|antwoord|wetsvoorstel|voorstel\s+van\s+wet|"
+    r"debat|overleg|geïnformeerd|gemeld|toegezegd)"
+    r"(?:\s+(?:van|d\.d\.|op)\s+(?:\d{1,2}\s+\w+(?:\s+\d{4})?|\w+)|\s+jl\.?)?\s*\(\s*(?:zie\s+)?$", re.I)
+# a motion named by its subject: "de motie over ...", "de aangenomen motie inzake ..."
+_TOPIC_AFTER_RE = re.compile(r"\s*(?:over|inzake|betreffende|aangaande|m\.b\.t\.|met\s+betrekking\s+tot)\s+\w", re.I)
+
+
 def split_submitters(names: str, joined_by_hyphen: bool = False) -> list[str]:
     """"Van Baarle en Dassen (D66)" -> ["Van Baarle", "Dassen"]; with joined_by_hyphen (the "motie X-Y" form)
     "Van Baarle-Dassen" -> ["Van Baarle", "Dassen"] unless the hyphenated name is a known member
@@ -295,6 +305,8 @@ def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) 
         # trim a trailing space/comma
         while end > start and text[end - 1] in " ,":
             end -= 1
+        if not identified and _TOPIC_AFTER_RE.match(text, end, se):
+            identified = True       # "de motie inzake controle van containers ... (Kamerstuk 22343, nr. 196)"
         raw.append({"start": start, "end": end, "kind": kind, "det": det, "adj": adj, "subs": subs,
                     "sent": (ss, se), "identified": identified or bool(subs), "ref": None})
 
@@ -332,9 +344,9 @@ def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) 
                 if r["kind"] == "kst" and "(" not in gap:
                     r["end"] = ref.char_end
             elif (r["identified"] and len(gap) <= 300 and re.search(r"\(\s*(?:zie\s+|t\.v\.v\.[^()]*)?$", gap)
-                  and not re.search(r"\([^()]*\)", gap)
-                  and not re.search(r"\b(?:brief|brieven|verslag|debat|overleg|geïnformeerd|nota|beantwoording|"
-                                    r"antwoord|wet|wetsvoorstel)\b", gap, re.I)):
+                  and not re.search(r"(?<!\w)\([^()]*\)", gap)
+                  # the Kamerstuk of a letter, report, debate or bill named just before it is not the motion's
+                  and not _OTHER_DOC_BEFORE_RE.search(gap)):
                 r["ref"] = ref.id
             break
 
