@@ -178,3 +178,25 @@ def test_a_kamerstuk_right_after_a_letter_or_debate_is_not_the_motions():
     ms = find_motion_mentions("Afdoening van de gewijzigde motie van het lid Buitenweg over inventariseren of het vrije "
                               "publieke debat wordt gehinderd door beveiligingskwesties (Kamerstuk 29754-444)")
     assert [m.ref for m in ms] == ["kst-29754-444"]
+
+
+def test_plural_names_each_motion_with_its_kamerstuk():
+    # real subjects of letter Zaken (corpus/tk_zaken_2008_2025), none in gold/dev
+    ms = find_motion_mentions("Reactie op de moties van de leden Jacobi en Aukje de Vries over gaswinning bij "
+                              "Terschelling (Kamerstuk 33 450, nr. 31) en van het lid Ouwehand c.s. over de opschorting "
+                              "van vergunningaanvragen in het Waddengebied (Kamerstuk 33 450, nr. 32)")
+    assert [(m.submitters, m.ref) for m in ms] == [(["Jacobi", "Aukje de Vries"], "kst-33450-31"),
+                                                   (["Ouwehand"], "kst-33450-32")]
+    # one member, two subjects: the second motion keeps the member
+    ms = find_motion_mentions("Uitvoering moties van het lid Ziengs over een marktconsultatie (Kamerstuk 31 490, nr. 186)"
+                              "  en over het openbaar aanbesteden met betrekking tot de digitaliseringsactiviteiten "
+                              "rijkscollectie (Kamerstuk 31 490, nr. 185)")
+    assert [(m.submitters, m.ref) for m in ms] == [(["Ziengs"], "kst-31490-186"), (["Ziengs"], "kst-31490-185")]
+    assert ms[1].text.startswith("over het openbaar aanbesteden")
+    # the naked form
+    ms = find_motion_mentions("Kabinetsstandpunt inzake de CSAM verordening en de  uitvoering van de moties Van "
+                              "Ginneken c.s. (Kamerstuk 26643-1011) en Dekker Abdulaziz c.s. (Kamerstuk 32317-856)")
+    assert [m.ref for m in ms] == ["kst-26643-1011", "kst-32317-856"]
+    # plurals that identify no motion give nothing
+    assert find_motion_mentions("In deze brief kom ik onder meer terug op verschillende – door uw Kamer aangenomen – "
+                                "moties en toezeggingen met betrekking tot de Migratieketen.") == []

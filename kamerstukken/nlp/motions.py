@@ -239,9 +239,66 @@ def _mention_kind(m: re.Match) -> str:
     return "bare"
 
 
+# "de moties van de leden Jacobi en Aukje de Vries over A (Kamerstuk 33 450, nr. 31) en van het lid Ouwehand c.s.
+# over B (Kamerstuk 33 450, nr. 32)", "moties van het lid Ziengs over A (Kamerstuk ...) en over B (Kamerstuk ...)",
+# "de moties Van Ginneken c.s. (Kamerstuk 26643-1011) en Dekker Abdulaziz c.s. (Kamerstuk 32317-856)"
+_PLURAL_HEAD_RE = re.compile(
+    r"\b(?:(?:de|beide|twee|drie|vier|vijf)\s+)?(?:(?:aangenomen|gewijzigde|ingediende)\s+)?moties\b\s*", re.I)
+_PLURAL_MEMBER_RE = re.compile(rf"(?:van\s+)?(?:{_INTRO})\s+(?P<names>{_NAMES})|(?P<naked>{_NAMES_NAKED})")
+_PLURAL_NEXT_RE = re.compile(r"\s*(?:,|en|alsmede|;)\s+(?:(?:op\s+)?(?:de\s+)?(?:gewijzigde\s+)?motie\s+)?", re.I)
+
+
+_PLURAL_WORD_RE = re.compile(r"\bmoties\b", re.I)
+
+
+def _plural_mentions(text: str, sents: list[tuple[int, int]]) -> list[MotionMention]:
+    """One mention per motion a plural names with its Kamerstuk: each segment "(van het lid X) (over Y)
+    (Kamerstuk N)"; a segment without a member of its own keeps the previous one's. Plurals that identify no
+    motion ("een aantal moties", "moties en toezeggingen") give nothing."""
+    out: list[MotionMention] = []
+    refs = [x for x in find_references(text) if x.id.startswith("kst-")]
+    for h in _PLURAL_HEAD_RE.finditer(text):
+        se = next((b for a, b in sents if a <= h.start() < b + 1), len(text))
+        pos, subs, seg_start = h.end(), [], h.start()
+        while pos < se:
+            m = _PLURAL_MEMBER_RE.match(text, pos)
+            if m and m.start() == pos:
+                subs = split_submitters(m.group("names") or m.group("naked"), joined_by_hyphen=not m.group("names"))
+                text_end = m.end()
+            else:
+                text_end = None
+            # the segment's Kamerstuk: the first reference before the next segment, in brackets
+            ref = next((r for r in refs if r.char_start >= pos and r.char_start < se), None)
+            if ref is None or not subs:
+                break
+            gap = text[(text_end or pos):ref.char_start]
+            if not re.search(r"\(\s*$", gap) or re.search(r"\bmoties?\b|(?<!\w)\([^()]*\)", gap) \
+                    or len(gap) > 300:
+                break
+            start = seg_start if not out or out[-1].char_start < seg_start else pos
+            end = text_end or (pos + len(gap[:gap.rfind("(")].rstrip()))
+            out.append(MotionMention(text=text[start:end].strip(), ref=ref.id, submitters=list(subs),
+                                     char_start=start, char_end=start + len(text[start:end].strip())))
+            close = text.find(")", ref.char_end)
+            nxt = _PLURAL_NEXT_RE.match(text, close + 1) if close >= 0 else None
+            if nxt is None or close - ref.char_end > 3:
+                break
+            pos = seg_start = nxt.end()
+    return out
+
+
 def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) -> list[MotionMention]:
-    if not text or not _PREFILTER.search(text):
+    if not text:
         return []
+    single = _singular_mentions(text, footnotes) if _PREFILTER.search(text) else []
+    if not _PLURAL_WORD_RE.search(text):
+        return single
+    plural = [p for p in _plural_mentions(text, _sentence_bounds(text))
+              if not any(p.char_start < m.char_end and m.char_start < p.char_end for m in single)]
+    return sorted(single + plural, key=lambda m: m.char_start) if plural else single
+
+
+def _singular_mentions(text: str, footnotes: Optional[dict[str, str]] = None) -> list[MotionMention]:
     sents = _sentence_bounds(text)
 
     sent_starts = [b[0] for b in sents]
