@@ -94,7 +94,8 @@ def main(argv: list[str]) -> None:
         lines = sorted(keep, key=str.lower)
         Path(write).write_text("# member names from the signature blocks and titles of 6,388 TK motions 2023-2025\n"
                                + "\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {len(lines)} names to {write}", file=sys.stderr)
+        print(f"wrote {len(lines)} names to {write}; run scripts/make_members_hyphenated.py next to add the "
+              f"hyphenated names of 2008-2025", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ by a member in those years. Names seen at least twice, without digits or bracket
 members.txt (already listed ones are skipped), under a header that says where they come from.
 
 usage: python scripts/make_members_hyphenated.py [CSV]
+(after `python bench/motion_submitters_agreement.py --write-members kamerstukken/nlp/data/members.txt`, which
+rewrites the file from the 2023-2025 motions; running this twice changes nothing)
 """
 from __future__ import annotations
 
