@@ -37,16 +37,14 @@ def main() -> None:
             m = SUBJECT.match(r.get("Onderwerp") or "")
             if m:
                 seen.update(split_submitters(m.group(1)))
+    header = "# hyphenated names of members 2008-2025, from the motion subjects of zaak_moties_2008_2025.csv " \
+             "(scripts/make_members_hyphenated.py)"
     lines = OUT.read_text(encoding="utf-8").splitlines()
+    if header in lines:                       # a second run replaces its own section
+        lines = lines[:lines.index(header)]
     have = {l.strip().lower() for l in lines if l.strip() and not l.startswith("#")}
     new = sorted({n for n, k in seen.items() if k >= 2 and "-" in n and CLEAN.match(n) and not re.search(r"\d", n)
                   and n.lower() not in have}, key=str.lower)
-    header = "# hyphenated names of members 2008-2025, from the motion subjects of zaak_moties_2008_2025.csv " \
-             "(scripts/make_members_hyphenated.py)"
-    if header in lines:
-        lines = lines[:lines.index(header)]
-        have = {l.strip().lower() for l in lines if l.strip() and not l.startswith("#")}
-        new = [n for n in new if n.lower() not in have]
     OUT.write_text("\n".join(lines + [header] + new) + "\n", encoding="utf-8")
     print(f"{len(new)} hyphenated names added to {OUT}")
 
