@@ -65,3 +65,26 @@ def test_missing_model_names_train_command(tmp_path, monkeypatch):
 def test_empty_text():
     assert find_statements("") == []
     assert find_statements("   \n") == []
+
+
+def test_subject_lines_that_report_execution_whatever_their_modifiers():
+    # real subjects of letter Zaken (corpus/tk_zaken_2008_2025); gold/dev: "Uitvoering/Invulling/Afdoening van de
+    # motie ..." and "Toezegging gedaan tijdens ..." subjects are fulfilments
+    from kamerstukken.nlp.extract import extract_text
+    fulfils = [
+        "Uitvoering van de nader gewijzigde motie van de leden Mohandis en Westerveld over de maatschappelijke "
+        "worteling en kwaliteit",
+        "Uitvoering van vijf moties van het lid Ouwehand inzake aal",
+        "Uitvoering van verschillende moties ingediend tijdens het VAO Ambulancezorg/Acute zorg op 4 december 2019",
+        "Uitwerking motie Spekman en Blanksma-van den Heuvel over de rijksdoelstelling om kinderen maatschappelijk meer "
+        "mee te laten doen",
+        "Toezegging gedaan in het Algemeen Overleg over koopsubsidie inzake de  Wet Bevordering Eigen Woningbezit (BEW)",
+        "Toezegging, gedaan in het AO van 15 april jl., over de kwaliteit van zorg bij HWW Zorg in Den Haag",
+    ]
+    for t in fulfils:
+        assert [s.type for s in extract_text(t).statements] == ["fulfilment"], t
+    # not about a motion or a commitment; an appreciation before the vote settles nothing
+    for t in ["Uitwerking van het coalitieakkoord",
+              "Appreciatie van de motie van het lid Van Meijeren over alle vormen van censuur van uitingen in de media "
+              "die niet in strijd zijn met de wet staken"]:
+        assert [s.type for s in extract_text(t).statements] == [], t

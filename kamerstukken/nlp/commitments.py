@@ -106,8 +106,10 @@ RULES: dict[str, re.Pattern] = {
     "c_first_zal": re.compile(r"\b(?:ik|wij|we)\s+(?:zal|zullen)\b|\b(?:zal|zullen)\s+(?:ik|wij|we)\b", _F),
     # ---- fulfilment
     "f_subject": re.compile(
-        r"^\s*(?:uitvoering|invulling|afdoening|afdoen|opvolging)\s+(?:van\s+)?(?:de\s+|het\s+|twee\s+|drie\s+|diverse\s+)?(?:aangenomen\s+|gewijzigde\s+|gewijzigd\s+)*(?:motie|moties|toezegging|toezeggingen)\b"
-        r"|^\s*toezegging(?:en)?,?\s+(?:gedaan\s+)?(?:tijdens|n\.a\.v\.|naar\s+aanleiding|over|inzake|m\.b\.t\.|uit|ao|om|aan\s+het)\b"
+        r"^\s*(?:uitvoering|uitwerking|invulling|afdoening|afdoen|opvolging)\s+(?:van\s+)?"
+        r"(?:de\s+|het\s+|twee\s+|drie\s+|vier\s+|vijf\s+|zes\s+|diverse\s+|enkele\s+|een\s+aantal\s+|verschillende\s+)?"
+        r"(?:aangenomen\s+|aangehouden\s+|ingediende\s+|(?:tweede\s+)?nader\s+|gewijzigde\s+|gewijzigd\s+)*(?:motie|moties|toezegging|toezeggingen)\b"
+        r"|^\s*toezegging(?:en)?,?\s+(?:gedaan,?\s+(?:tijdens|tijden|in|bij|op)\b|(?:gedaan\s+)?(?:tijdens|n\.a\.v\.|naar\s+aanleiding|over|inzake|m\.b\.t\.|uit|ao|om|aan\s+het)\b)"
         r"|^\s*(?:kamerbrief\s+(?:bij|over|met)\s+)?(?:het\s+)?(?:overzicht|stand\s+van\s+zaken|verzamelbrief)\b[^;]{0,80}\b(?:moties|toezeggingen)\b"
         r"|^[^.]{0,200}\bnaar\s+aanleiding\s+van\s+(?:de\s+|een\s+)?toezegging\b[^.]*$"
         r"|^\s*reactie\s+op\s+(?:de\s+)?aangenomen\s+motie", _F),
