@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from .models import Link
 
-LINKER_VERSION = "3"
+LINKER_VERSION = "4"
 ACCEPT_THRESHOLD = 0.5
 WINDOW_DAYS = 6 * 366           # a motion older than this is not answered by a letter (explicit refs excepted)
 SLACK_DAYS = 0                  # a letter answers motions dated on or before its own date
@@ -304,6 +304,7 @@ class Target:
     zaak_nummer: Optional[str] = None
     source_doc: Optional[str] = None     # the document a commitment was made in (never linked to itself)
     replaces: Optional[str] = None       # a gewijzigde motie "(t.v.v. 32637-682)" replaces kst-32637-682
+    debate: str = ""                     # the dossier title in the motion's header ("Voorjaarsnota 2024")
 
     @property
     def ord(self) -> Optional[int]:
@@ -344,6 +345,18 @@ class LetterRec:
     dates_named: list[str] = field(default_factory=list)                # "debat van 19 december 2024"
 
     @property
+    def debate_terms(self) -> list[str]:
+        """Content words of the debate a letter says its motions were submitted in ("moties ingediend tijdens
+        het tweeminutendebat Veiligheid op scholen" -> veiligheid, scholen)."""
+        if not hasattr(self, "_debate_terms"):
+            m = _SUBMITTED_IN.search(self.title or "")
+            # the debate's name ends where its subject or date starts ("bij voorjaarsnota inzake financiering NCAB")
+            name = re.split(r"\s(?:inzake|over|betreffende|m\.b\.t\.|met\s+betrekking|(?:van|op|d\.d\.)\s+\d)\b",
+                            m.group("d"))[0] if m else ""
+            self._debate_terms = [w for w in _topic_terms(name) if len(w) >= 4 and w not in _DEBATE_WORDS]
+        return self._debate_terms
+
+    @property
     def title_relation(self) -> Optional[str]:
         if not hasattr(self, "_title_rel"):
             self._title_rel = classify_relation(self.title)
@@ -352,6 +365,21 @@ class LetterRec:
     @property
     def ord(self) -> Optional[int]:
         return iso_ord(self.date)
+
+
+# "ingediend tijdens het Tweeminutendebat Veiligheid op scholen", "ingediend bij de Voorjaarsnota"
+_SUBMITTED_IN = re.compile(r"\bingediend\w*\s+(?:bij|tijdens|in)\s+(?:het\s+|de\s+)?(?P<d>[^,;()]{4,120})", re.I)
+_DEBATE_WORDS = frozenset("""debat debatten tweeminutendebat commissiedebat plenair plenaire behandeling
+wetgevingsoverleg notaoverleg overleg algemeen schriftelijk dertigledendebat interpellatie inzake over
+stemmingen stemming""".split())
+_HEADER_TITLE = re.compile(r"Kamerstukken\s*\|?\s*\d{2}\s?\d{3}(?:\s*\|?\s*[A-Z]{1,5}(?=\s*\|))?\s*\|?\s*(?P<t>.{3,200}?)"
+                           r"\s*\|?\s*Nr\.", re.S)
+
+
+def dossier_title_of(head: str) -> str:
+    """The dossier title in a motion text's printed header ("Kamerstukken 36 550 Voorjaarsnota 2024 Nr. 15")."""
+    m = _HEADER_TITLE.search((head or "").replace("\n", " | "))
+    return re.sub(r"[\s|]+", " ", m.group("t")).strip() if m else ""
 
 
 # --------------------------------------------------------------------------- mentions in a subject line
@@ -751,6 +779,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
         member_motion = (not any_named and bool(letter.member_names) and _MOTIE_WORD.search(letter.title or "")
                          is not None)
         named_ords = [o for o in (iso_ord(d) for d in letter.dates_named) if o is not None]
+        debate_terms = letter.debate_terms
         for i, c in zip(ids, cos):
             t = index.targets[i]
             if t.source_doc and t.source_doc == letter.id:
@@ -801,6 +830,13 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
             if letter.dossier and t.dossier and letter.dossier == t.dossier:
                 best = min(1.0, best + 0.03)
                 best_ev += " + same dossier"
+            if debate_terms and t.kind == "motion" and t.debate:
+                deb = "".join(words(t.debate))
+                share = sum(1 for w in debate_terms if w[:max(5, len(w) - 2)] in deb) / len(debate_terms)
+                if share >= 0.5:
+                    # "... ingediend bij de Voorjaarsnota": the motion's dossier is that debate's
+                    best += 0.2 * share
+                    best_ev += f" + submitted in the debate named ({t.debate})"
             if best_m is not None and t.kind == "motion" and t.ord is not None and \
                     any(0 <= d - t.ord <= 1 for d in named_ords):
                 # "twee moties van het lid Eerdmans ingediend tijdens het Tweeminutendebat ... van 12 juni 2024"
@@ -1094,7 +1130,8 @@ _TVV = re.compile(r"t\.v\.v\.\s*(?:Kamerstuk\s+)?(\d{5}(?:-[A-Z0-9]+)?-\d+)", re
 
 def targets_from_store(store) -> list[Target]:
     out = []
-    for r in store.db.query("select * from motions"):
+    for r in store.db.query("select m.*, substr(d.text, 1, 400) as head from motions m "
+                            "left join documents d on d.id = m.doc_id"):
         subs = _loads(r.get("submitters"), [])
         title = r.get("title") or ""
         tnames = names_from_title(title) or subs[:2]
@@ -1106,7 +1143,7 @@ def targets_from_store(store) -> list[Target]:
                           replaces=("kst-" + tvv.group(1).replace(" ", "")) if tvv else None,
                           dossier=r.get("dossier"), names=tnames, sig_names=sig,
                           topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
-                          zaak_nummer=r.get("zaak_nummer")))
+                          zaak_nummer=r.get("zaak_nummer"), debate=dossier_title_of(r.get("head") or "")))
     if "commitments" in _tables(store):
         docs_dossier = {}
         for r in store.db.query("select c.*, d.dossier as doc_dossier, d.date as doc_date from commitments c "

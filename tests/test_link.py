@@ -269,3 +269,13 @@ def test_a_letter_on_the_same_subject_is_related_but_settles_no_motion():
     rows = {r["id"]: r for r in s.db.query("select * from status where id like 'kst-28089-%'")}
     assert rows and all(r["status"] in ("open", "overdue") for r in rows.values())
     assert not any(r["fulfilled_by"] for r in rows.values())
+
+
+def test_a_debate_the_letter_names_favours_the_motions_of_that_dossier():
+    s, letters = _debate_store()
+    link_store(s)
+    # "Appreciatie amendement en motie ingediend bij voorjaarsnota inzake financiering NCAB": the motion of the
+    # Voorjaarsnota 2024 dossier (kst-36550-15, 4 June 2024), not the JenV budget motion on the NCAB of February
+    ncab = _top(s)["2024Z10138"]
+    assert ncab[0]["to"] == "kst-36550-15" and "Voorjaarsnota 2024" in ncab[0]["evidence"]
+    assert "kst-36410-VI-69" in [c["to"] for c in ncab[1:4]]
