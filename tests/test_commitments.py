@@ -88,3 +88,24 @@ def test_subject_lines_that_report_execution_whatever_their_modifiers():
               "Appreciatie van de motie van het lid Van Meijeren over alle vormen van censuur van uitingen in de media "
               "die niet in strijd zijn met de wet staken"]:
         assert [s.type for s in extract_text(t).statements] == [], t
+
+
+def test_abbreviation_dots_do_not_end_a_rule_and_motion_texts_promise_nothing():
+    from kamerstukken.nlp.extract import extract_text
+    # real letter kst-34293-49 (letter_excerpts): a new promise in the present tense with a due time
+    got = extract_text("Zo spoedig mogelijk daarna zend ik u de tweede voortgangsrapportage.").statements
+    assert [s.type for s in got] == ["commitment"]
+    # "nr." inside the sentence no longer reads as its end (the Kamerstuk of a real motion, 36600-XII-45)
+    got = extract_text("Daarmee beschouw ik de motie van het lid Grinwis c.s. (Kamerstuk 36600-XII, nr. 45) als "
+                       "afgedaan.").statements
+    assert [s.type for s in got] == ["fulfilment"]
+    # a whole motion text (kst-29754-707, corpus/tk_moties_2023_2025) is no commitment, though its dictum asks for one
+    motion = ("Vergaderjaar 2023-2024\nTweede Kamer der Staten-Generaal\n2\nKamerstukken\n29 754\nTerrorismebe"
+              "strijding\nNr.\n707\nMOTIE VAN HET LID EL ABASSI\nVoorgesteld\n21 december 2023\nDe Kamer,\ngehoo"
+              "rd de beraadslaging,\nconstaterende dat uit onderzoek van Follow the Money blijkt dat tiend"
+              "uizenden Nederlanders een CTER-registratie hebben;\noverwegende dat enkele honderden Nederl"
+              "anders mogelijk terecht in beeld zijn en dat de rest dus waarschijnlijk onterecht geregist"
+              "reerd staat;\nverzoekt de regering te onderzoeken welke Nederlanders onterecht een CTER-reg"
+              "istratie hebben, na te gaan of men hier nadeel van heeft bevonden, men hierover te informe"
+              "ren en hiervoor excuses aan te bieden,\nen gaat over tot de orde van de dag.\nEl Abassi")
+    assert extract_text(motion).statements == []

@@ -38,7 +38,8 @@ PREFILTER = re.compile(
     r"\b(?:zal|zullen|zult|zou|zouden|informe(?:er|ert|ren)|geïnformeerd|toe ?zeg\w*|toegezegd"
     r"|zeg\w*\b[^.;]{0,300}?\btoe\b|voornem\w*|verwacht\w*|(?:toe|door|na|op)?stur(?:en|e|t)|stuur\w*|zend\w*|bied\w*|stre(?:ef|ven)|toe(?:ge)?zonden"
     r"|toe(?:te)?zenden|toekomen|ontvangt|krijgt|brief|brieven|rapport\w*|terug\s?(?:te\s)?kom\w*|kom\w*\b.{0,80}\bterug"
-    r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan)\b", _F)
+    r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan"
+    r"|deel|delen|bericht\w*|volgt|tegemoet|ingediend|weten|bereid|mee\s+in|uitgevoerd|voldaan|presente\w*|ligt\s+er)\b", _F)
 
 
 def is_candidate(sentence: str) -> bool:
@@ -51,9 +52,9 @@ _GOV = r"(?:ik|wij|we|het\s+kabinet|de\s+regering|de\s+minister\w*(?:\s+van\s+[\
 _KAMER = r"(?:uw\s+kamer|de\s+(?:tweede\s+|eerste\s+)?kamer|u)"
 _DELIVER = (r"(?:informeren|informeer|berichten|bericht|inlichten|toesturen|toezenden|sturen|stuur|zenden|toekomen"
             r"|rapporteren|rapporteer|voorleggen|aanbieden|aanbied|op\s+de\s+hoogte\s+(?:houden|stellen|brengen|houd|stel)"
-            r"|terugkomen|terugkom|terug\s+(?:te\s+)?komen|nagezonden|beantwoorden|leveren)")
+            r"|terugkomen|terugkom|terug\s+(?:te\s+)?komen|nagezonden|beantwoorden|leveren|presenteren|delen)")
 _FUT = r"(?:zal|zullen|zult|ga|gaan|gaat|verwacht\w*|voornemens|voornemen|streef|streven|wil|willen|beoog\w*|kan\s+ik|hoop)"
-_THIS_DOC = r"(?:met|bij|in|via|middels|door\s+middel\s+van)\s+(?:deze|dit|de(?:ze)?\s+onderhavige)\s+(?:brief|kamerbrief|notitie|rapportage|verzamelbrief|voortgangsbrief|stand\s+van\s+zakenbrief|nota|bijlage)|hierbij|hiermee|daarmee|bij\s+deze|hierin|bijgaand|met\s+deze\s+(?:en\s+)?\w+"
+_THIS_DOC = r"(?:met|bij|in|via|middels|door\s+middel\s+van)\s+(?:deze|dit|de(?:ze)?\s+onderhavige)\s+(?:brief|kamerbrief|notitie|rapportage|verzamelbrief|voortgangsbrief|stand\s+van\s+zakenbrief|nota|bijlage)|hierbij|hiermee|daarmee|bij\s+deze|hierin|bijgaand|met\s+deze\s+(?:en\s+)?\w+|^\W*deze\s+(?:brief|kamerbrief|voortgangsbrief|verzamelbrief|rapportage|voortgangsrapportage)"
 _PROMISE_OBJ = r"(?:toezegging\w*|motie\w*|verzoek\w*\s+(?:van|uit)\s+uw\s+kamer|toegezegd\w*)"
 
 RULES: dict[str, re.Pattern] = {
@@ -73,7 +74,7 @@ RULES: dict[str, re.Pattern] = {
         r"\b(?:zeg|zeggen)\s+(?:ik|wij|we)\b[^.;]{0,160}?\btoe\b|\b(?:ik|wij|we)\s+(?:zeg|zeggen)\b[^.;]{0,200}?\btoe\b"
         r"|\bzegt\b[^.;]{0,300}?\btoe\b|\b(?:wil|kan)\s+(?:ik|wij|we)\b[^.;]{0,80}?\btoezeggen\b"
         r"|\b(?:ik|wij|we)\s+(?:wil|kan|willen|kunnen)\b[^.;]{0,80}?\btoezeggen\b|\bdit\s+is\s+een\s+toezegging\b"
-        r"|\btoezegging\s+blijft\s+staan\b", _F),
+        r"|\btoezegging\s+blijft\s+staan\b|\blaat\s+ik\s+(?:u\s+|de\s+kamer\s+)?toezeggen\b", _F),
     "c_brief_komt": re.compile(
         r"\b(?:er\s+komt|komt\s+er|krijgt\s+u|krijgt\s+de\s+kamer|ontvangt\s+u|ontvangt\s+uw\s+kamer|ontvangt\s+de\s+kamer)\b[^.;]{0,100}?\b(?:\w*brief|\w*rapportage|\w*reactie|overzicht|voorstel|informatie|notitie)\b", _F),
     "c_kom_terug": re.compile(
@@ -97,7 +98,36 @@ RULES: dict[str, re.Pattern] = {
     "c_present_deliver": re.compile(
         rf"\b{_GOV}\s+(?:informeer|informeert|informeren|stuur|stuurt|sturen|zend|zendt|zenden|bied|biedt|bieden|kom|komt|komen)\b[^.;]{{0,100}}?\b{_KAMER}\b"
         rf"|\b(?:uw|de)\s+kamer\s+(?:ontvangt|krijgt)\b"
+        # "Voor de zomer stuur ik uw Kamer ...", "De resultaten deel ik in Q3 met uw Kamer", "bericht ik uw Kamer"
+        rf"|\b(?:informeer|stuur|zend|bied|deel|bericht|rapporteer|presenteer|leg)\s+(?:ik|wij|we)\b[^.;]{{0,120}}?\b{_KAMER}\b"
+        # "Nog dit jaar volgt een brief", "De beantwoording ... volgt uiterlijk 1 april"
+        r"|\b(?:brief|kamerbrief|beantwoording|reactie|kabinetsreactie|rapportage|voortgangsrapportage|evaluatie|"
+        r"rapport|voorstel|wetsvoorstel|notitie|uitwerking|visie|plan)\b[^.;]{0,120}?\bvolgt\b"
+        r"|\bvolgt\b[^.;]{0,60}?\b(?:een|de|het)\s+(?:\w+\s+)?(?:brief|kamerbrief|beantwoording|reactie|kabinetsreactie|"
+        r"rapportage|voortgangsrapportage|evaluatie|rapport|voorstel|wetsvoorstel|notitie|uitwerking)\b"
+        # "Uw Kamer kan de kabinetsreactie ... tegemoet zien", "ligt er een wetsvoorstel bij uw Kamer",
+        # "Het wetsvoorstel wordt ... bij uw Kamer ingediend", "Het kabinet komt voor de zomer met een reactie"
+        rf"|\b(?:uw|de)\s+kamer\s+(?:kan|mag)\b[^.;]{{0,140}}?\btegemoet\s+zien\b"
+        rf"|\bligt\s+er\b[^.;]{{0,120}}?\bbij\s+(?:uw|de)\s+kamer\b"
+        rf"|\b(?:wordt|worden)\b[^.;]{{0,120}}?\b(?:bij|aan)\s+(?:uw|de)\s+kamer\s+(?:ingediend|aangeboden|toegezonden|voorgelegd)\b"
+        rf"|\b(?:het\s+kabinet|de\s+regering|ik|wij|we)\s+(?:komt|kom|komen)\b[^.;]{{0,80}}?\bmet\s+(?:een|de|het)\s+(?:\w+\s+)?"
+        r"(?:brief|reactie|kabinetsreactie|voorstel|wetsvoorstel|plan|visie|notitie|uitwerking|evaluatie)\b"
+        # "Ik neem dat mee in de brief ... die ik de Kamer voor de zomer stuur"
+        rf"|\b(?:ik|wij|we)\s+neme?n?\b[^.;]{{0,60}}?\bmee\s+in\s+(?:de|het|mijn|onze)\s+(?:\w+\s+)?\w*(?:brief|rapportage|reactie|evaluatie|voortgangsbrief)\b"
         rf"|\bnaar\s+verwachting\s+(?:kan|zal|kunnen|zullen)\s+{_GOV}\b[^.;]{{0,120}}?\b{_DELIVER}\b", _F),
+    # "In de volgende voortgangsrapportage ga ik nader in op ...": the next report is a promised delivery
+    "c_next_report": re.compile(
+        r"\bin\s+de\s+(?:volgende|eerstvolgende|komende|eerstkomende)\s+\w*(?:rapportage|brief|voortgangsbrief|"
+        r"verzamelbrief|stand\s+van\s+zakenbrief)\b[^.;]{0,100}?\b(?:ga|gaan|kom|komen|informeer|bericht|zal|zullen)\s+"
+        r"(?:ik|wij|we)\b"
+        r"|\b(?:ga|gaan|kom|komen|informeer|bericht|zal|zullen)\s+(?:ik|wij|we)\b[^.;]{0,100}?\bin\s+de\s+(?:volgende|"
+        r"eerstvolgende|komende|eerstkomende)\s+\w*(?:rapportage|brief|voortgangsbrief|verzamelbrief)\b", _F),
+    # spoken promises: "Ik ben bereid uw Kamer voor de zomer een overzicht te sturen", "Ik ga dat uitzoeken en laat
+    # het de Kamer voor het eind van het jaar weten"
+    "c_bereid_laat_weten": re.compile(
+        rf"\b(?:ik\s+ben|wij\s+zijn|we\s+zijn)\s+(?:graag\s+|zeker\s+|best\s+)?bereid\b[^.;]{{0,140}}?\bte\s+{_DELIVER}\b"
+        r"|\b(?:ik|wij|we)\b[^.;]{0,80}?\blaten?\s+(?:ik\s+|wij\s+|we\s+)?(?:het|dat|dit)?\s*(?:u|uw\s+kamer|de\s+kamer)\b"
+        r"[^.;]{0,60}?\bweten\b", _F),
     "c_verwacht_te": re.compile(
         rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:verwacht\w*|ben\s+voornemens|zijn\s+voornemens|streef|streven|beoog\w*)\b[^.;]{{0,160}}?\bte\s+(?:kunnen\s+)?{_DELIVER}\b"
         rf"|\bhet\s+is\s+(?:mijn|ons|het)\s+voornemen\b[^.;]{{0,160}}?\b{_DELIVER}\b|\bhet\s+streven\s+is\b[^.;]{{0,160}}?\b{_DELIVER}\b", _F),
@@ -132,11 +162,24 @@ RULES: dict[str, re.Pattern] = {
         r"|\binformeert\b[^.;]{0,60}?\bover\s+de\s+motie\b"
         r"|\b(?:wordt|is)\s+(?:hiermee|daarmee|hierbij|met\s+deze\s+brief)\b[^.;]{0,40}?\b(?:uitvoering|gevolg|invulling|opvolging)\s+gegeven\s+aan\b"
         r"|\b(?:geef|geven)\s+(?:ik|wij|we)\b[^.;]{0,60}?\b(?:uitvoering|gevolg|invulling|opvolging)\s+aan\s+(?:de\s+|mijn\s+|deze\s+|die\s+)?(?:motie|toezegging)", _F),
+    # "De motie ... is hiermee uitgevoerd", "Met het toezenden van deze evaluatie is ook voldaan aan de toezegging"
+    # (not "... is voldaan met mijn brief van 18 december": an earlier letter did it)
+    "f_done_now": re.compile(
+        r"\b(?:motie|toezegging|verzoek)\w*\b[^.;]{0,200}?\b(?:is|wordt|zijn|worden)\s+(?:hiermee|daarmee|hierbij|"
+        r"met\s+deze\s+brief)\s+(?:uitgevoerd|afgedaan|ingevuld|voldaan|nagekomen)\b"
+        r"|\b(?:is|wordt)\s+(?:hiermee\s+|daarmee\s+|hierbij\s+|ook\s+|tevens\s+|eveneens\s+)+voldaan\s+aan\s+(?:de|mijn|het|onze)\s+"
+        r"(?:toezegging|motie|verzoek)\w*\b(?![^.;]*\bmet\s+(?:mijn|de|onze)\s+brief\s+van\b)"
+        # "Zoals ik ... heb toegezegd, ontvangt u hierbij ...", "Bijgaand treft u de ... toegezegde analyse aan"
+        r"|\btoegezegd\w*\b[^.;]{0,140}?\b(?:ontvangt\s+u|treft\s+u|stuur|zend|bied|informeer)\b[^.;]{0,60}?\b(?:hierbij|bijgaand|"
+        r"met\s+deze\s+brief)\b"
+        r"|\b(?:bijgaand|hierbij)\b[^.;]{0,40}?\b(?:treft|ontvangt)\s+u\b[^.;]{0,120}?\btoegezegd\w*\b", _F),
     "f_toezegging_word": re.compile(r"\btoezegging\w*\b|\btoegezegd\w*\b", _F),
     "f_motie_word": re.compile(r"\bmotie\w*\b", _F),
     # ---- none
     "n_motion_part": re.compile(
-        r"^\s*(?:en\s+)?(?:verzoekt|constaterende|overwegende|spreekt\s+(?:zich\s+)?uit|roept|draagt|van\s+mening|gehoord\s+de\s+beraadslaging|gaat\s+over\s+tot)\b", _F),
+        r"^\s*(?:en\s+)?(?:verzoekt|constaterende|overwegende|spreekt\s+(?:zich\s+)?uit|roept|draagt|van\s+mening|gehoord\s+de\s+beraadslaging|gaat\s+over\s+tot)\b"
+        # a whole motion text taken as one sentence
+        r"|\bgehoord\s+de\s+beraadslaging\s*,?\s+(?:en\s+)?(?:constaterende|overwegende|verzoekt|van\s+mening|spreekt|roept|draagt)\b", _F),
     "n_subject": re.compile(r"^\s*(?:appreciatie\w*|uitstel|wijziging\s+appreciatie|kabinetsappreciatie)\b", _F),
     "n_past_promise": re.compile(
         r"\b(?:heb|hebben|heeft|had|hadden|is|zijn|werd|werden)\b[^.;]{0,200}?\b(?:toegezegd|aangekondigd|aangegeven|beloofd)\b"
@@ -252,8 +295,10 @@ _GUARDS: dict[str, tuple] = {
     "c_heb_al_toegezegd": ((("toegezegd",),),),
     "f_toegezegd_deze_brief": ((("toegezegd", "toezegging"), ("deze",), ("brief",)),),
     "c_streef_te": ((("stre", "verwacht", "voornemens", "beoog"), ("bieden", "sturen", "zenden", "komen")),),
-    "c_present_deliver": ((("informe", "stu", "zend", "bied", "kom"),), (("kamer",), ("ontvangt", "krijgt")),
-                          (("verwachting",), _W_DELIVER)),
+    "c_present_deliver": ((("informe", "stu", "zend", "bied", "kom", "deel", "bericht", "rapporte", "presente",
+                            "leg", "volgt", "tegemoet", "ligt", "ingediend", "aangeboden", "toegezonden",
+                            "voorgelegd", "mee"),),
+                          (("kamer",), ("ontvangt", "krijgt")), (("verwachting",), _W_DELIVER)),
     "c_verwacht_te": ((("verwacht", "voornemen", "stre", "beoog"), _W_DELIVER),),
     "c_houd_op_hoogte": ((("hou",), ("hoogte",)),),
     "c_first_zal": ((("zal", "zullen"),),),
@@ -281,10 +326,21 @@ _GUARDS: dict[str, tuple] = {
 _UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 
 
+# the dots of abbreviations inside a sentence ("(Kamerstuk 36600-XII, nr. 45)", "van 6 maart jl. stuur ik"), which
+# the rules' "[^.;]" spans would take for a sentence end: blanked, same length, before the rules run
+_ABBREV_DOTS = re.compile(r"\b(?:nrs?|jl|blz|art|bijv|resp|stb|vgl|zgn|ca|mr|dr|prof|min|o\.a|c\.s|t\.v\.v|d\.d|m\.b\.t|"
+                          r"i\.v\.m|t\.a\.v|z\.s\.m|e\.a|j\.l|n\.a\.v)\.", re.I)
+
+
+def _mask_abbrev(s: str) -> str:
+    return _ABBREV_DOTS.sub(lambda m: m.group(0).replace(".", " "), s) if "." in s else s
+
+
 def _lowered(s: str) -> Optional[str]:
-    """The sentence lower-cased for the guards, or None when the guards must not be used."""
+    """The sentence lower-cased (abbreviation dots blanked) for the rules, or None when the guards must not be
+    used."""
     if s.isascii() or not _UNSAFE_FOLD.search(s):
-        return s.lower()
+        return _mask_abbrev(s.lower())
     return None
 
 
@@ -320,7 +376,7 @@ _PREFILTER_LOW = _lower_twin(PREFILTER)
 
 def _rule_hit(name: str, s: str, low: Optional[str]) -> bool:
     if low is None:
-        return RULES[name].search(s) is not None
+        return RULES[name].search(_mask_abbrev(s)) is not None
     return _may_match(name, low) and _RULES_LOW[name].search(low) is not None
 
 
@@ -349,7 +405,7 @@ def rule_features(sentences: list[str]) -> list[dict[str, int]]:
 
 _ZAL = re.compile(r"\b(?:zal|zullen|zult)\b", re.I)
 _NOT_TOE = re.compile(r"\b(?:niet|geen|nooit)\b[^.;]{0,30}\b(?:toe|toezeggen|toezegging\w*)\b", re.I)
-_STRONG_C = ("c_streef_te", "c_present_deliver", "c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
+_STRONG_C = ("c_streef_te", "c_present_deliver", "c_next_report", "c_bereid_laat_weten", "c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
              "c_verwacht_te", "c_houd_op_hoogte", "c_kom_terug", "c_ik_zal_spoken")
 _NEG_C = ("n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_present", "n_member_speaker", "n_delay",
           "n_refusal", "n_habitual", "n_this_doc_passive")
@@ -394,7 +450,8 @@ def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
     neg_f = f["n_question"] or f["n_delay"]
     if (f["f_gestand"] or f["m_toezegging_gestand"]) and f["f_toezegging_word"] and not neg_f:
         return "fulfilment", 0.95
-    if (f["f_this_doc_promise"] or f["f_present_motion"] or f["f_toegezegd_deze_brief"]) and not neg_f:
+    if (f["f_this_doc_promise"] or f["f_present_motion"] or f["f_toegezegd_deze_brief"] or f["f_done_now"]) \
+            and not neg_f:
         return "fulfilment", 0.9
     if f["f_conform_toezegging"] and not neg_f and not _ZAL.search(s):
         return "fulfilment", 0.85
