@@ -39,7 +39,12 @@ PREFILTER = re.compile(
     r"|zeg\w*\b[^.;]{0,300}?\btoe\b|voornem\w*|verwacht\w*|(?:toe|door|na|op)?stur(?:en|e|t)|stuur\w*|zend\w*|bied\w*|stre(?:ef|ven)|toe(?:ge)?zonden"
     r"|toe(?:te)?zenden|toekomen|ontvangt|krijgt|brief|brieven|rapport\w*|terug\s?(?:te\s)?kom\w*|kom\w*\b.{0,80}\bterug"
     r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan"
-    r"|deel|delen|bericht\w*|volgt|tegemoet|ingediend|weten|bereid|mee\s+in|uitgevoerd|voldaan|presente\w*|ligt\s+er)\b", _F)
+    r"|deel\s+(?:ik|wij|we)|bericht\w*|tegemoet\s+zien|(?:uw|de)\s+kamer\s+(?:ingediend|aangeboden|toegezonden|voorgelegd)"
+    r"|la(?:at|ten)\b[^.;]{0,80}?\bweten|(?:ben|zijn)\s+(?:graag\s+|zeker\s+|best\s+)?bereid|mee\s+in\s+(?:de|het|mijn|onze)"
+    r"|uitgevoerd|voldaan|presente(?:er|ren)|ligt\s+er"
+    r"|volgt\s+(?:\w+\s+){0,4}?(?:een|de|het)\s+\w*(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking)"
+    r"|(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking|visie|plan)\b[^.;]{0,120}?\bvolgt)\b",
+    _F)
 
 
 def is_candidate(sentence: str) -> bool:
@@ -177,9 +182,10 @@ RULES: dict[str, re.Pattern] = {
     "f_motie_word": re.compile(r"\bmotie\w*\b", _F),
     # ---- none
     "n_motion_part": re.compile(
-        r"^\s*(?:en\s+)?(?:verzoekt|constaterende|overwegende|spreekt\s+(?:zich\s+)?uit|roept|draagt|van\s+mening|gehoord\s+de\s+beraadslaging|gaat\s+over\s+tot)\b"
-        # a whole motion text taken as one sentence
-        r"|\bgehoord\s+de\s+beraadslaging\s*,?\s+(?:en\s+)?(?:constaterende|overwegende|verzoekt|van\s+mening|spreekt|roept|draagt)\b", _F),
+        r"^\s*(?:en\s+)?(?:verzoekt|constaterende|overwegende|spreekt\s+(?:zich\s+)?uit|roept|draagt|van\s+mening|gehoord\s+de\s+beraadslaging|gaat\s+over\s+tot)\b", _F),
+    # a whole motion text taken as one sentence
+    "n_motion_text": re.compile(
+        r"\bgehoord\s+de\s+beraadslaging\s*,?\s+(?:en\s+)?(?:constaterende|overwegende|verzoekt|van\s+mening|spreekt|roept|draagt)\b", _F),
     "n_subject": re.compile(r"^\s*(?:appreciatie\w*|uitstel|wijziging\s+appreciatie|kabinetsappreciatie)\b", _F),
     "n_past_promise": re.compile(
         r"\b(?:heb|hebben|heeft|had|hadden|is|zijn|werd|werden)\b[^.;]{0,200}?\b(?:toegezegd|aangekondigd|aangegeven|beloofd)\b"
@@ -300,6 +306,10 @@ _GUARDS: dict[str, tuple] = {
                             "voorgelegd", "mee"),),
                           (("kamer",), ("ontvangt", "krijgt")), (("verwachting",), _W_DELIVER)),
     "c_verwacht_te": ((("verwacht", "voornemen", "stre", "beoog"), _W_DELIVER),),
+    "c_next_report": ((("volgende", "eerstvolgende", "komende", "eerstkomende"),),),
+    "n_motion_text": ((("beraadslaging",),),),
+    "c_bereid_laat_weten": ((("bereid",),), (("weten",), ("laat", "laten"))),
+    "f_done_now": ((("uitgevoerd", "afgedaan", "ingevuld", "voldaan", "nagekomen"),), (("toegezegd",),)),
     "c_houd_op_hoogte": ((("hou",), ("hoogte",)),),
     "c_first_zal": ((("zal", "zullen"),),),
     "f_this_doc_promise": ((_W_PROMISE_OBJ, _W_THIS_DOC), (_W_PROMISE_OBJ, ("gestand",))),
@@ -328,12 +338,28 @@ _UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 
 # the dots of abbreviations inside a sentence ("(Kamerstuk 36600-XII, nr. 45)", "van 6 maart jl. stuur ik"), which
 # the rules' "[^.;]" spans would take for a sentence end: blanked, same length, before the rules run
-_ABBREV_DOTS = re.compile(r"\b(?:nrs?|jl|blz|art|bijv|resp|stb|vgl|zgn|ca|mr|dr|prof|min|o\.a|c\.s|t\.v\.v|d\.d|m\.b\.t|"
-                          r"i\.v\.m|t\.a\.v|z\.s\.m|e\.a|j\.l|n\.a\.v)\.", re.I)
+_ABBREVS = frozenset("nr nrs jl blz art bijv resp stb vgl zgn ca mr dr prof min o.a c.s t.v.v d.d m.b.t i.v.m t.a.v "
+                     "z.s.m e.a j.l n.a.v".split())
 
 
 def _mask_abbrev(s: str) -> str:
-    return _ABBREV_DOTS.sub(lambda m: m.group(0).replace(".", " "), s) if "." in s else s
+    i = s.find(".")
+    n = len(s) - 1
+    if i < 0 or i >= n:
+        return s
+    chars = None
+    while 0 <= i < n:
+        j = i
+        while j > 0 and (s[j - 1].isalpha() or s[j - 1] == "."):
+            j -= 1
+        if s[j:i].lower() in _ABBREVS:
+            if chars is None:
+                chars = list(s)
+            for k in range(j, i + 1):
+                if chars[k] == ".":
+                    chars[k] = " "
+        i = s.find(".", i + 1)
+    return "".join(chars) if chars is not None else s
 
 
 def _lowered(s: str) -> Optional[str]:
@@ -437,7 +463,7 @@ def _matcher_possible(s: str) -> bool:
 
 def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
     """Rules that decide without the classifier: (label, score) or None."""
-    if f["n_motion_part"]:
+    if f["n_motion_part"] or f["n_motion_text"]:
         return "none", 0.99
     if f["n_subject"]:
         return "none", 0.97
@@ -577,7 +603,7 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
         if not (PREFILTER.search(s) if low is None else _PREFILTER_LOW.search(low)):
             continue
         # Motion parts and subject-line negatives decide on a regex alone: skip the costlier Matcher/classifier.
-        motion_part = _rule_hit("n_motion_part", s, low)
+        motion_part = _rule_hit("n_motion_part", s, low) or _rule_hit("n_motion_text", s, low)
         if motion_part or _rule_hit("n_subject", s, low):
             out[i] = ("none", 0.99 if motion_part else 0.97)
             continue
@@ -617,6 +643,9 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             hd = _hard_decision(cand[j], feats[j])
             if hd is not None:
                 out[idx[j]] = hd
+            elif any(feats[j][n] for n in _NEG_ANY) or not any(v for k, v in feats[j].items() if k in _EVIDENCE):
+                # whatever the classifier says, such a sentence ends up "none" (see below): not classified
+                out[idx[j]] = ("none", 0.9)
             else:
                 rest.append(j)
         if rest:
