@@ -109,3 +109,18 @@ def test_abbreviation_dots_do_not_end_a_rule_and_motion_texts_promise_nothing():
               "istratie hebben, na te gaan of men hier nadeel van heeft bevonden, men hierover te informe"
               "ren en hiervoor excuses aan te bieden,\nen gaat over tot de orde van de dag.\nEl Abassi")
     assert extract_text(motion).statements == []
+
+
+def test_near_misses_of_the_new_delivery_rules_on_real_sentences():
+    from kamerstukken.nlp.extract import extract_text
+    # seed 004: keeping a promise with this letter ("wil ... gestand doen") is a fulfilment, not a new promise
+    got = extract_text("Met deze  brief wil ik die toezegging gestand doen en daarbij tevens ingaan op de  Vierde "
+                       "Periodieke Beschouwing op de Interbestuurlijke Verhoudingen van  de Raad van State («En nu "
+                       "verder!») uit 2016.").statements
+    assert [s.type for s in got] == ["fulfilment"]
+    # seed 004: a bill already submitted is no promise ("wordt ... bij uw Kamer ingediend" would be)
+    assert extract_text("Als onderdeel daarvan is onlangs het  wetsvoorstel versterking decentrale rekenkamers bij "
+                        "Uw Kamer ingediend.").statements == []
+    # Handelingen II 2017/18 nr. 70: a member's question recalled by the minister
+    assert extract_text("De heer Veldman vroeg of de staatssecretaris bereid is om onderzoek te doen naar de "
+                        "economische gevolgen in verschillende scenario's.").statements == []

@@ -41,7 +41,8 @@ PREFILTER = re.compile(
     r"|op de hoogte|nagezonden|motie\w*|gestand|afgedaan|afdoening|uitvoering|invulling|gevolg aan"
     r"|deel\s+(?:ik|wij|we)|bericht\w*|tegemoet\s+zien|(?:uw|de)\s+kamer\s+(?:ingediend|aangeboden|toegezonden|voorgelegd)"
     r"|la(?:at|ten)\b[^.;]{0,80}?\bweten|(?:ben|zijn)\s+(?:graag\s+|zeker\s+|best\s+)?bereid|mee\s+in\s+(?:de|het|mijn|onze)"
-    r"|uitgevoerd|voldaan|presente(?:er|ren)|ligt\s+er"
+    r"|uitgevoerd|voldaan|presente(?:er|ren)|ligt\s+er|toegezegd\w*"
+    r"|(?:volgende|eerstvolgende|komende|eerstkomende)\s+\w*(?:rapportage|brief)"
     r"|volgt\s+(?:\w+\s+){0,4}?(?:een|de|het)\s+\w*(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking)"
     r"|(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking|visie|plan)\b[^.;]{0,120}?\bvolgt)\b",
     _F)
@@ -84,7 +85,7 @@ RULES: dict[str, re.Pattern] = {
         r"\b(?:er\s+komt|komt\s+er|krijgt\s+u|krijgt\s+de\s+kamer|ontvangt\s+u|ontvangt\s+uw\s+kamer|ontvangt\s+de\s+kamer)\b[^.;]{0,100}?\b(?:\w*brief|\w*rapportage|\w*reactie|overzicht|voorstel|informatie|notitie)\b", _F),
     "c_kom_terug": re.compile(
         r"\b(?:ik|wij|we)\s+(?:kom|komen)\b(?!\s+even)[^.;]{0,60}?\b(?:later|schriftelijk|op\s+schrift|per\s+brief|nog|een\s+keer|binnenkort|spoedig|zo\s+snel|voor\s+de|na\s+de|in\s+(?:mei|juni|het|de)|bij\s+de|daar|hierop|erop|daarop)\b[^.;]{0,60}?\bterug\b"
-        r"|\b(?:kom|komen)\s+(?:ik|wij|we)\b(?!\s+even)[^.;]{0,60}?\b(?:later|schriftelijk|op\s+schrift|per\s+brief|nog|een\s+keer|binnenkort|spoedig)\b[^.;]{0,40}?\bterug\b"
+        r"|\b(?:kom|komen)\s+(?:ik|wij|we)\b(?!\s+even)[^.;]{0,60}?\b(?:later|schriftelijk|op\s+schrift|per\s+brief|nog|een\s+keer|binnenkort|spoedig|bij\s+de|voor\s+de|na\s+de|in\s+de|in\s+het)\b[^.;]{0,60}?\bterug\b"
         r"|\b(?:ik|wij|we)\s+(?:kom|komen)\s+terug\s+op\s+(?:dat|dit|het|de|die)\s+(?!betoog|vraag\s+van\s+de\s+heer|opmerking)\w+"
         r"|\b(?:zal|zullen|ga|gaan)\b[^.;]{0,80}?\bterug(?:te)?komen\b|\b(?:later|schriftelijk|op\s+schrift|per\s+brief)\b[^.;]{0,30}\bop\s+terugkom\w*\b", _F),
     "c_ik_zal_spoken": re.compile(
@@ -118,7 +119,7 @@ RULES: dict[str, re.Pattern] = {
         rf"|\b(?:het\s+kabinet|de\s+regering|ik|wij|we)\s+(?:komt|kom|komen)\b[^.;]{{0,80}}?\bmet\s+(?:een|de|het)\s+(?:\w+\s+)?"
         r"(?:brief|reactie|kabinetsreactie|voorstel|wetsvoorstel|plan|visie|notitie|uitwerking|evaluatie)\b"
         # "Ik neem dat mee in de brief ... die ik de Kamer voor de zomer stuur"
-        rf"|\b(?:ik|wij|we)\s+neme?n?\b[^.;]{{0,60}}?\bmee\s+in\s+(?:de|het|mijn|onze)\s+(?:\w+\s+)?\w*(?:brief|rapportage|reactie|evaluatie|voortgangsbrief)\b"
+        rf"|\b(?:ik|wij|we)\s+ne(?:em|men)\b[^.;]{{0,60}}?\bmee\s+in\s+(?:de|het|mijn|onze)\s+(?:\w+\s+)?\w*(?:brief|rapportage|reactie|evaluatie|voortgangsbrief)\b"
         rf"|\bnaar\s+verwachting\s+(?:kan|zal|kunnen|zullen)\s+{_GOV}\b[^.;]{{0,120}}?\b{_DELIVER}\b", _F),
     # "In de volgende voortgangsrapportage ga ik nader in op ...": the next report is a promised delivery
     "c_next_report": re.compile(
@@ -131,7 +132,7 @@ RULES: dict[str, re.Pattern] = {
     # het de Kamer voor het eind van het jaar weten"
     "c_bereid_laat_weten": re.compile(
         rf"\b(?:ik\s+ben|wij\s+zijn|we\s+zijn)\s+(?:graag\s+|zeker\s+|best\s+)?bereid\b[^.;]{{0,140}}?\bte\s+{_DELIVER}\b"
-        r"|\b(?:ik|wij|we)\b[^.;]{0,80}?\blaten?\s+(?:ik\s+|wij\s+|we\s+)?(?:het|dat|dit)?\s*(?:u|uw\s+kamer|de\s+kamer)\b"
+        r"|\b(?:ik|wij|we)\b[^.;]{0,80}?\bla(?:at|ten)\s+(?:ik\s+|wij\s+|we\s+)?(?:het|dat|dit)?\s*(?:u|uw\s+kamer|de\s+kamer)\b"
         r"[^.;]{0,60}?\bweten\b", _F),
     "c_verwacht_te": re.compile(
         rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:verwacht\w*|ben\s+voornemens|zijn\s+voornemens|streef|streven|beoog\w*)\b[^.;]{{0,160}}?\bte\s+(?:kunnen\s+)?{_DELIVER}\b"
@@ -206,7 +207,14 @@ RULES: dict[str, re.Pattern] = {
     "n_delay": re.compile(r"\b(?:uitstel|later\s+dan|vertraging|meer\s+tijd|extra\s+tijd|niet\s+(?:binnen|tijdig|haalbaar))\b", _F),
     "n_hierbij_present": re.compile(
         r"^\s*(?:hierbij|bijgaand|met\s+deze\s+brief|in\s+deze\s+brief|middels\s+deze\s+brief|via\s+deze\s+brief)\b[^.;]{0,30}\b(?:ontvangt|stuur|zend|bied|informeer|informeren|treft|doe|bericht)\b", _F),
-    "n_member_speaker": re.compile(r"\b(?:ik\s+vraag|wij\s+vragen|ik\s+wil\s+graag\s+van|ik\s+roep|mijn\s+vraag)\b", _F),
+    "n_member_speaker": re.compile(r"\b(?:ik\s+vraag|wij\s+vragen|ik\s+wil\s+graag\s+van|ik\s+roep|mijn\s+vraag)\b"
+                                   r"|\b(?:ik|wij|we)\s+(?:wil|willen)\s+(?:de|het)\s+(?:minister|staatssecretaris|kabinet|regering)\s+"
+                                   r"(?:\w+\s+)?(?:vragen|verzoeken|oproepen)\b"
+                                   r"|\b(?:het\s+lid|de\s+heer|mevrouw|de\s+leden|de\s+fractie)\b[^.;]{0,60}?\b(?:vroeg|vraagt|vroegen|vragen|"
+                                   r"verzocht|verzoekt)\s+(?:of|om|mij|de\s+minister|het\s+kabinet)\b", _F),
+    # a commitment still open is no fulfilment: "De toezegging ... staat nog open."
+    "n_open": re.compile(r"\b(?:staat|staan)\s+(?:nog\s+)?open\b|\bnog\s+niet\s+(?:voldaan|afgedaan|uitgevoerd|nagekomen)\b"
+                         r"|\bopenstaande?\b", _F),
 }
 RULE_NAMES = tuple(RULES)
 
@@ -284,7 +292,7 @@ def _has_due_time(sentence: str) -> bool:
 # that are substrings of the pattern's literal words. If no alternative holds on the lower-cased sentence, the
 # pattern cannot match there and is not run. Rules not listed are always run.
 _W_DELIVER = ("informe", "bericht", "inlichten", "stur", "stuur", "zenden", "toekomen", "rapporte", "voorleggen",
-              "aanbied", "hoogte", "terug", "nagezonden", "beantwoorden", "leveren")
+              "aanbied", "hoogte", "terug", "nagezonden", "beantwoorden", "leveren", "presente", "delen")
 _W_GOV = ("ik", "wij", "we", "kabinet", "regering", "minister", "staatssecretaris")
 _W_FUT = ("zal", "zul", "ga", "verwacht", "voornemen", "stre", "wil", "beoog", "kan", "hoop")
 _W_PROMISE_OBJ = ("toezegging", "motie", "verzoek", "toegezegd")
@@ -328,8 +336,9 @@ _GUARDS: dict[str, tuple] = {
     "n_negation": ((("niet", "geen", "nooit"),),),
     "n_habitual": ((("wordt",), ("regelma", "periodiek")),),
     "n_refusal": ((("moeilijk", "lastig", "toezeg"),),),
+    "n_open": ((("open",), ("nog niet",)),),
     "n_delay": ((("uitstel", "later", "vertraging", "tijd", "niet"),),),
-    "n_member_speaker": ((("vra", "roep", "graag"),),),
+    "n_member_speaker": ((("vra", "roep", "graag", "verzo"),),),
 }
 # Characters re.I matches to an ASCII letter whose str.lower() is not that letter (İ, ı, ſ): a sentence with one
 # of them is not lower-cased for the guards, and every rule is run on it.
@@ -430,12 +439,13 @@ def rule_features(sentences: list[str]) -> list[dict[str, int]]:
 
 
 _ZAL = re.compile(r"\b(?:zal|zullen|zult)\b", re.I)
+_WILL_KEEP = re.compile(r"\b(?:zal|zullen)\s+(?:ik|wij|we)?\b[^.;]{0,60}?\bgestand\s+doen\b", re.I)
 _NOT_TOE = re.compile(r"\b(?:niet|geen|nooit)\b[^.;]{0,30}\b(?:toe|toezeggen|toezegging\w*)\b", re.I)
 _STRONG_C = ("c_streef_te", "c_present_deliver", "c_next_report", "c_bereid_laat_weten", "c_gov_fut_deliver", "c_fut_gov_deliver", "c_kamer_fut_informed", "c_zal_passive_informed", "c_brief_komt",
              "c_verwacht_te", "c_houd_op_hoogte", "c_kom_terug", "c_ik_zal_spoken")
-_NEG_C = ("n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_present", "n_member_speaker", "n_delay",
+_NEG_C = ("n_open", "n_past_promise", "n_question", "n_debate", "n_negation", "n_hierbij_present", "n_member_speaker", "n_delay",
           "n_refusal", "n_habitual", "n_this_doc_passive")
-_NEG_ANY = ("n_question", "n_debate", "n_member_speaker", "n_delay", "n_refusal")
+_NEG_ANY = ("n_question", "n_debate", "n_member_speaker", "n_delay", "n_refusal", "n_open")
 
 
 # Rule features that are evidence of a statement (not just the words "toezegging"/"motie" or a bare "ik zal").
@@ -473,7 +483,9 @@ def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
         return "commitment", 0.93
     if f["c_heb_al_toegezegd"] and not f["n_question"]:
         return "commitment", 0.85
-    neg_f = f["n_question"] or f["n_delay"]
+    neg_f = f["n_question"] or f["n_delay"] or f["n_open"]
+    if (f["f_gestand"] or f["f_this_doc_promise"]) and _WILL_KEEP.search(s):
+        return "commitment", 0.85    # "Ik zal mijn toezegging gestand doen en uw Kamer voor 1 mei ... sturen"
     if (f["f_gestand"] or f["m_toezegging_gestand"]) and f["f_toezegging_word"] and not neg_f:
         return "fulfilment", 0.95
     if (f["f_this_doc_promise"] or f["f_present_motion"] or f["f_toegezegd_deze_brief"] or f["f_done_now"]) \
