@@ -213,3 +213,10 @@ def test_this_season_in_the_past_and_a_span_of_years_are_no_deadlines():
                   "bezuinigingen op gemeenten in 2026 en 2027 te dempen,", "2024-11-06") == []
     # while "this autumn" ahead, in the present tense a letter uses for what is coming, still counts
     assert _triples("Dit najaar stuur ik uw Kamer de evaluatie.", "2025-07-10") == [("Dit najaar", "in", "2025-11-30")]
+
+
+def test_weeks_and_days_pass_the_prefilter():
+    # "weken" does not contain "week": "over twee weken" was dropped before any rule saw it
+    assert _triples("Ik stuur uw Kamer de evaluatie over twee weken.", "2025-03-10") == \
+        [("over twee weken", "vague", "2025-03-24")]
+    assert _triples("Ik reageer over tien dagen.", "2025-03-10") == [("over tien dagen", "vague", "2025-03-20")]

@@ -131,7 +131,7 @@ _START_WORDS = frozenset((
 # cheap prefilter: a text without any of these cannot hold a deadline
 PREFILTER = re.compile(
     rf"\d|{_MONTH_RE}|jaar|zomer|najaar|voorjaar|lente|herfst|winter|reces|kerst|prinsjesdag|nota\b|begroting|"
-    r"verantwoordingsdag|kwartaal|helft|eerdaags|binnenkort|spoedig|termijn|mogelijk|zsm|komende|binnen|week|maand",
+    r"verantwoordingsdag|kwartaal|helft|eerdaags|binnenkort|spoedig|termijn|mogelijk|zsm|komende|binnen|week|weken|dagen|maand",
     re.I)
 
 _PAST = re.compile(
