@@ -109,7 +109,7 @@ def bench_scaling(res: dict, quick: bool, scales: list[int] | None = None) -> No
             continue
         log(f"link at {f}×: {rep['documents']:,} documents")
         linked = work / f"x{f}-linked.db"
-        r = run_worker("link", {"db": str(db), "repeat": 1 if quick else 2, "keep": str(linked)}, timeout=1500)
+        r = run_worker("link", {"db": str(db), "repeat": 1 if quick else 3, "keep": str(linked)}, timeout=1500)
         size = linked.stat().st_size if linked.exists() else db.stat().st_size
         link_rows.append({"factor": f, **r, "db_bytes": size,
                           "bytes_per_doc": round(size / max(1, rep["documents"]))})
