@@ -160,6 +160,12 @@ def test_subject_line_reference_belongs_to_the_motion_it_closes():
         "Appreciatie van de gewijzigde motie van het lid Van der Graaf over zekerstellen dat aanpassing van de Kieswet "
         "niet leidt tot verslechtering van de representatie van kleine(re) partijen in de Eerste Kamer "
         "(Kamerstuk 35532-9)": "kst-35532-9",
+        # acronyms and word parts in brackets belong to the subject
+        "Uitvoering van de motie van het lid Biskop inzake behoud van expertise van het Landelijk informatie- en "
+        "steunpunt Specifieke Doelgroepen (LISD) en het Landelijk Steunpunt Educatie Molukkers (LSEM) "
+        "(Kamerstuk 32500-VIII-189)": "kst-32500-VIII-189",
+        "Uitvoering van de motie van het lid Klaver over het aantal crisisplekken in de (jeugd-)ggz opschalen "
+        "(Kamerstuk 25295-923)": "kst-25295-923",
         # a motion named by its subject, without submitters
         "Voortgang van de uitvoering van de motie inzake controle van containers op gassingen met "
         "bestrijdingsmiddelen (Kamerstuk 22343, nr. 196)": "kst-22343-196",

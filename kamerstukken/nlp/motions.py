@@ -204,6 +204,10 @@ _OTHER_DOC_BEFORE_RE = re.compile(
     r"\b(?:brief|brieven|kamerbrief|verslag|nota|beantwoording|antwoorden|antwoord|wetsvoorstel|voorstel\s+van\s+wet|"
     r"debat|overleg|geïnformeerd|gemeld|toegezegd)"
     r"(?:\s+(?:van|d\.d\.|op)\s+(?:\d{1,2}\s+\w+(?:\s+\d{4})?|\w+)|\s+jl\.?)?\s*\(\s*(?:zie\s+)?$", re.I)
+# a bracketed aside between a mention and a Kamerstuk that may hold another document's reference: one with a
+# number or a long one; short acronyms and word parts ("(LISD)", "(GVS)", "(jeugd-)ggz", "kleine(re)") are part
+# of the motion's subject
+_ASIDE_RE = re.compile(r"(?<!\w)\((?:[^()]*\d[^()]*|[^()]{16,})\)")
 # a motion named by its subject: "de motie over ...", "de aangenomen motie inzake ..."
 _TOPIC_AFTER_RE = re.compile(r"\s*(?:over|inzake|betreffende|aangaande|m\.b\.t\.|met\s+betrekking\s+tot)\s+\w", re.I)
 
@@ -272,7 +276,7 @@ def _plural_mentions(text: str, sents: list[tuple[int, int]]) -> list[MotionMent
             if ref is None or not subs:
                 break
             gap = text[(text_end or pos):ref.char_start]
-            if not re.search(r"\(\s*$", gap) or re.search(r"\bmoties?\b|(?<!\w)\([^()]*\)", gap) \
+            if not re.search(r"\(\s*$", gap) or re.search(r"\bmoties?\b", gap) or _ASIDE_RE.search(gap) \
                     or len(gap) > 300:
                 break
             start = seg_start if not out or out[-1].char_start < seg_start else pos
@@ -401,7 +405,7 @@ def _singular_mentions(text: str, footnotes: Optional[dict[str, str]] = None) ->
                 if r["kind"] == "kst" and "(" not in gap:
                     r["end"] = ref.char_end
             elif (r["identified"] and len(gap) <= 300 and re.search(r"\(\s*(?:zie\s+|t\.v\.v\.[^()]*)?$", gap)
-                  and not re.search(r"(?<!\w)\([^()]*\)", gap)
+                  and not _ASIDE_RE.search(gap)
                   # the Kamerstuk of a letter, report, debate or bill named just before it is not the motion's
                   and not _OTHER_DOC_BEFORE_RE.search(gap)):
                 r["ref"] = ref.id
