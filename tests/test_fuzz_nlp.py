@@ -248,3 +248,20 @@ def test_extract_text_on_nul_and_long_lines():
         assert time.perf_counter() - t0 < 30
         for d in ex.deadlines:
             well_formed_deadline(d, text)
+
+
+# motion mentions in the vocabulary of subject lines (singular and plural, members, Kamerstukken, abbreviations):
+# every mention's text is exactly its span in the input
+_SUBJECT_WORDS = st.lists(st.sampled_from(
+    ["de ", "moties ", "motie ", "gewijzigde ", "van het lid ", "van de leden ", "Jansen ", "Van Dijk ", "Snijder-Hazelhoff ",
+     "en ", "over ", "inzake ", "iets ", "(LISD) ", "(Kamerstuk 36600-VII, nr. 45) ", "(Kamerstuk 33 450, nr. 31)", ", ",
+     "c.s. ", "  ", "t.v.v. ", "nr. ", "Uitvoering ", "Reactie op "]), max_size=40).map("".join)
+
+
+@fuzz_settings(300)
+@given(_SUBJECT_WORDS)
+def test_fuzz_motion_mention_spans(text):
+    from kamerstukken.nlp.motions import find_motion_mentions
+    for m in find_motion_mentions(text):
+        assert text[m.char_start:m.char_end] == m.text
+        assert m.ref is None or m.ref.startswith("kst-")
