@@ -220,3 +220,10 @@ def test_weeks_and_days_pass_the_prefilter():
     assert _triples("Ik stuur uw Kamer de evaluatie over twee weken.", "2025-03-10") == \
         [("over twee weken", "vague", "2025-03-24")]
     assert _triples("Ik reageer over tien dagen.", "2025-03-10") == [("over tien dagen", "vague", "2025-03-20")]
+
+
+def test_first_suppletoire_begroting_is_the_voorjaarsnota():
+    # the spec: "bij de Voorjaarsnota" is due Jun 1; the first suppletoire begrotingen are presented with it
+    assert _triples("Ik informeer uw Kamer bij de eerste suppletoire begroting.", "2025-03-10") == \
+        [("bij de eerste suppletoire begroting", "by", "2025-06-01")]
+    assert _triples("De eerste suppletoire begroting 2024 is aangenomen.", "2025-03-10") == []

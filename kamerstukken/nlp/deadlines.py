@@ -80,7 +80,7 @@ _CALENDAR = "|".join([
     r"(?P<recess>zomerreces|zomervakantie|kerstreces|kerstvakantie|kerstmis|kerst|"
     rf"herfstreces|voorjaarsreces|krokusreces|meireces|jaarwisseling)\b(?:\s+(?:van\s+)?(?P<ryear>{_YEARREF}))?",
     # budget cycle events
-    r"(?<![\w-])(?P<event>prinsjesdag|miljoenennota|voorjaarsnota|verantwoordingsdag|"
+    r"(?<![\w-])(?P<event>prinsjesdag|miljoenennota|voorjaarsnota|eerste\s+suppletoire\s+begroting(?:en)?|verantwoordingsdag|"
     r"(?:[\w]+-)*begrotingsbehandeling(?:en)?|behandeling\s+van\s+de\s+(?:[\w]+-)*begroting|(?:ontwerp)?begroting)\b"
     rf"(?:\s+(?:(?:van|voor)\s+(?:het\s+jaar\s+)?)?(?P<eyear>{_YEARREF}))?",
     # a (part of a) year
@@ -357,7 +357,8 @@ def _period(g: dict, y: int) -> tuple[date, date, str, str]:
         if name == "prinsjesdag" or name == "miljoenennota" or name.startswith(("begroting", "ontwerpbegroting")):
             d = parl.prinsjesdag(y)
             return d, d, "event", "prinsjesdag"
-        if name == "voorjaarsnota":
+        if name == "voorjaarsnota" or name.startswith("eerste suppletoire"):
+            # the first suppletoire begrotingen are the Voorjaarsnota's
             d = parl.voorjaarsnota(y)
             return d, d, "event", "voorjaarsnota"
         if name == "verantwoordingsdag":
