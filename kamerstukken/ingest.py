@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import KINDS, Document, Paragraph, Source, content_hash
-from .store import Store, crash_point, now_iso
+from .store import Store, crash_point
 
 SKIP_SUFFIXES = {".db", ".db-wal", ".db-shm", ".pyc", ".json", ".md5"}
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from rapidfuzz import fuzz
 
 from .models import Link
+from .parse.common import DATE_RE, MONTHS
 
 LINKER_VERSION = "4"
 ACCEPT_THRESHOLD = 0.5
@@ -388,9 +388,6 @@ _SEGMENT_START = re.compile(r"\b(?:(?:nader\s+|tweede\s+nader\s+)?gewijzigde\s+)
 _TOPIC_START = re.compile(r"\b(?:over|inzake|betreffende|m\.b\.t\.|aangaande|om)\s+", re.I)
 _NUMBERS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 _COUNT = re.compile(r"\b(twee|drie|vier|vijf|zes|[2-6])\s+(?:\w+\s+)?$", re.I)
-_MONTHS = {m: i + 1 for i, m in enumerate("januari februari maart april mei juni juli augustus september oktober "
-                                          "november december".split())}
-_DATE_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
 
 
 def mentions_in_title(title: str) -> list[Mention]:
@@ -425,9 +422,9 @@ def mentions_in_title(title: str) -> list[Mention]:
 
 def dates_in(text: str) -> list[str]:
     out = []
-    for m in _DATE_WORDS.finditer(text or ""):
+    for m in DATE_RE.finditer(text or ""):
         try:
-            out.append(date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))).isoformat())
+            out.append(date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))).isoformat())
         except ValueError:
             pass
     return out
@@ -953,7 +950,7 @@ def _nlp_deadlines(text: str, anchor: Optional[str]) -> Optional[list[tuple[str,
     return [(d.text, d.kind, d.start, d.end) for d in res]
 
 
-_FALLBACK_DEADLINE = re.compile(r"\b(v[oó]{2}r|uiterlijk|niet\s+later\s+dan)\s+(\d{1,2})\s+(" + "|".join(_MONTHS) +
+_FALLBACK_DEADLINE = re.compile(r"\b(v[oó]{2}r|uiterlijk|niet\s+later\s+dan)\s+(\d{1,2})\s+(" + "|".join(MONTHS) +
                                 r")\s+(\d{4})\b", re.I)
 
 
@@ -963,7 +960,7 @@ def fallback_deadline(text: str) -> Optional[tuple[str, str, str, str]]:
     if not m:
         return None
     try:
-        d = date(int(m.group(4)), _MONTHS[m.group(3).lower()], int(m.group(2)))
+        d = date(int(m.group(4)), MONTHS[m.group(3).lower()], int(m.group(2)))
     except ValueError:
         return None
     end = d - timedelta(days=1) if fold(m.group(1)).startswith("voor") else d
@@ -1145,7 +1142,6 @@ def targets_from_store(store) -> list[Target]:
                           topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
                           zaak_nummer=r.get("zaak_nummer"), debate=dossier_title_of(r.get("head") or "")))
     if "commitments" in _tables(store):
-        docs_dossier = {}
         for r in store.db.query("select c.*, d.dossier as doc_dossier, d.date as doc_date from commitments c "
                                 "left join documents d on d.id = c.doc_id"):
             member = r.get("member") or ""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from .models import Document, Extractions
-from .store import Store, crash_point, now_iso
+from .store import Store, crash_point
 
 EXTRACTION_TABLES = ("references", "motion_mentions", "statements", "deadlines")
 

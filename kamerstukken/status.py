@@ -19,7 +19,6 @@ than the links, both are kept and `register_disagrees` is set, with a note.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import date

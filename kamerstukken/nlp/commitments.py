@@ -96,8 +96,8 @@ RULES: dict[str, re.Pattern] = {
         r"\b(?:toegezegd|toezegging\w*)\b[^.;]{0,120}\b(?:in|met|bij)\s+deze\s+(?:brief|kamerbrief)\b(?![^.;]*\b(?:zal|zullen)\s+(?:ik|wij|we)\b)", _F),
     # "Ik streef ernaar het wetsvoorstel … aan uw Kamer aan te bieden": separable verbs split around "te"
     "c_streef_te": re.compile(
-        rf"\b(?:ik|wij|we|het\s+kabinet)\s+(?:streef|streven|verwacht\w*|ben\s+voornemens|zijn\s+voornemens|beoog\w*)\b[^.;]{{0,160}}?"
-        rf"\b(?:aan|toe|op|terug|na)\s+te\s+(?:bieden|sturen|zenden|komen)\b", _F),
+        r"\b(?:ik|wij|we|het\s+kabinet)\s+(?:streef|streven|verwacht\w*|ben\s+voornemens|zijn\s+voornemens|beoog\w*)\b[^.;]{0,160}?"
+        r"\b(?:aan|toe|op|terug|na)\s+te\s+(?:bieden|sturen|zenden|komen)\b", _F),
     # present tense with a due time: "Ik informeer uw Kamer in het najaar over …", "Uw Kamer ontvangt voor het
     # einde van het jaar de evaluatie", "Naar verwachting kan ik uw Kamer in Q1 informeren" (the time part is
     # checked with the deadline finder, see _present_with_time)

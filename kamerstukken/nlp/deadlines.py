@@ -28,11 +28,10 @@ from typing import Optional
 
 from kamerstukken.models import Deadline
 from kamerstukken.nlp import calendar as parl
+from kamerstukken.parse.common import MONTHS  # the one month map of the package
 
 # ---------------------------------------------------------------- vocabulary
 
-MONTHS = {"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-          "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12}
 _MONTH_RE = "|".join(MONTHS)
 
 NUMBERS = {"een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
@@ -411,7 +410,6 @@ def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
     words = _prefix_words(g.get("prefix") or "")
     preps = [w for w in words if w not in _MODIFIERS]
     last = preps[-1] if preps else None
-    core = g["core"]
 
     # ------------------------------------------------ vague and within
     if g.get("within"):

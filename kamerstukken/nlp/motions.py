@@ -485,7 +485,7 @@ _MARKER_RE = re.compile(
 _DICTUM_WORDS = ("verzoekt", "roept", "draagt", "vraagt", "besluit")
 _SIG_LINE_RE = re.compile(rf"^\s*\\?\s*(?:{_NAME})(?:\s*(?:,|en)\s*{_NAME})*\s*[.,]?(?:\s+e)?\s*$")
 _TITLE_RE = re.compile(
-    rf"(?:[Mm]otie|MOTIE)\s+(?:\([^)]*\)\s+)?(?:van\s+(?:het\s+lid|de\s+leden)|VAN\s+(?:HET\s+LID|DE\s+LEDEN))\s+"
+    r"(?:[Mm]otie|MOTIE)\s+(?:\([^)]*\)\s+)?(?:van\s+(?:het\s+lid|de\s+leden)|VAN\s+(?:HET\s+LID|DE\s+LEDEN))\s+"
     r"(?P<names>.+?)(?=\s+(?:over|OVER|ter\s+vervanging|TER\s+VERVANGING|inzake|INZAKE)\b|\s*\(|\s*$|\s*\n)")
 _TAG_RE = re.compile(r"<[^>]+>")
 

@@ -40,10 +40,6 @@ def _inline(el: etree._Element, footnotes: dict[str, str], extrefs: list[dict]) 
             t = one_line("".join(ch.itertext()))
             extrefs.append({"doc": ch.get("doc", ""), "soort": ch.get("soort", ""), "text": t})
             parts.append(_inline(ch, footnotes, extrefs))
-        elif tag == "inf":
-            parts.append(_inline(ch, footnotes, extrefs))
-        elif tag == "sup":
-            parts.append(_inline(ch, footnotes, extrefs))
         elif tag in ("li.nr",):
             parts.append(one_line("".join(ch.itertext())) + " ")
         elif tag:
@@ -53,8 +49,7 @@ def _inline(el: etree._Element, footnotes: dict[str, str], extrefs: list[dict]) 
 
 
 def _clean(s: str) -> str:
-    s = re.sub(r"[ \t\r\n\u00a0]+", " ", s).strip()
-    return re.sub(r" +" + MARK_OPEN, MARK_OPEN, s) if False else s
+    return re.sub(r"[ \t\r\n\u00a0]+", " ", s).strip()
 
 
 def _walk(el: etree._Element, blocks: list[Block], footnotes: dict[str, str], extrefs: list[dict],
@@ -84,7 +79,7 @@ def _walk(el: etree._Element, blocks: list[Block], footnotes: dict[str, str], ex
             if node is None:
                 _walk(ch, blocks, footnotes, extrefs, closing)
                 continue
-            func = one_line(" ".join(node.findtext("functie") or "" for _ in [0]))
+            func = one_line(node.findtext("functie") or "")
             naam_el = node.find("naam")
             naam = one_line(" ".join(naam_el.itertext())) if naam_el is not None else ""
             if not func and not naam:
@@ -141,7 +136,8 @@ def parse_bytes(data: bytes) -> Parsed:
     if ks is None:
         raise ParseError(f"XML <{tag}> has no <kamerstuk> element (other publication types are not supported)")
 
-    md = _metadata(root.find("metadata")) if root.find("metadata") is not None else {}
+    md_el = root.find("metadata")
+    md = _metadata(md_el) if md_el is not None else {}
     fields: dict[str, Any] = {}
     for tr in ks.iter("tekstregel"):
         if tr.get("inhoud") == "vergaderjaar":

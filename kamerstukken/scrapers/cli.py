@@ -73,6 +73,17 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+def _run(label: str, fn, title: str, *, db, rate, raw_dir, quiet, as_json, **kw) -> None:
+    """One fetch command: a session and a progress bar, `fn(store, client, progress=…, **kw)`, a FetchError as a
+    clean exit 2, and the report, whose title is `title` filled in from the summary."""
+    with _session(db, rate, raw_dir) as (store, client), _progress(label, quiet) as prog:
+        try:
+            s = fn(store, client, progress=prog, **kw)
+        except FetchError as exc:
+            _fail(exc)
+        _report(title.format_map(s), s, as_json, client)
+
+
 @fetch_app.command("kamerstukken")
 def cmd_kamerstukken(
     dossier: Optional[str] = typer.Option(None, "--dossier", help="dossier number, e.g. 35300-VII"),
@@ -92,15 +103,11 @@ def cmd_kamerstukken(
     if not any([dossier, since, until, type_, vergaderjaar, text]):
         _fail(ValueError("give at least one of --dossier, --since, --until, --type, --vergaderjaar, --text"))
     from .sru import fetch_kamerstukken
-    with _session(db, rate, raw_dir) as (store, client), _progress("kamerstukken", quiet) as prog:
-        try:
-            s = fetch_kamerstukken(store, client, dossier=dossier, since=since, until=until, type=type_,
-                                   vergaderjaar=vergaderjaar, text=text, publicatienaam=publicatie, limit=limit,
-                                   incremental=not full, sru_url=sru_url, ob_url=ob_url, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"kamerstukken: {s['fetched']} fetched, {s['unchanged']} unchanged, {s['errors']} errors "
-                f"({s['found']} hits)", s, as_json, client)
+    _run("kamerstukken", fetch_kamerstukken,
+         "kamerstukken: {fetched} fetched, {unchanged} unchanged, {errors} errors ({found} hits)",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json,
+         dossier=dossier, since=since, until=until, type=type_, vergaderjaar=vergaderjaar, text=text,
+         publicatienaam=publicatie, limit=limit, incremental=not full, sru_url=sru_url, ob_url=ob_url)
 
 
 @fetch_app.command("kamerstuk")
@@ -136,12 +143,8 @@ def cmd_moties(
 ) -> None:
     """Motions from the Tweede Kamer OData (submitters, besluit, kabinetsappreciatie, related Zaken)."""
     from .odata import fetch_moties
-    with _session(db, rate, raw_dir) as (store, client), _progress("moties", quiet) as prog:
-        try:
-            s = fetch_moties(store, client, since=since, odata_url=odata_url, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"moties: {s['new']} new, {s['changed']} changed, {s['same']} unchanged", s, as_json, client)
+    _run("moties", fetch_moties, "moties: {new} new, {changed} changed, {same} unchanged",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json, since=since, odata_url=odata_url)
 
 
 @fetch_app.command("brieven")
@@ -154,13 +157,9 @@ def cmd_brieven(
 ) -> None:
     """Government letters ('Brief regering') from the Tweede Kamer OData, with their Zaak relations."""
     from .odata import fetch_brieven
-    with _session(db, rate, raw_dir) as (store, client), _progress("brieven", quiet) as prog:
-        try:
-            s = fetch_brieven(store, client, since=since, odata_url=odata_url, with_text=with_text, ob_url=ob_url,
-                              progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"brieven: {s['new']} new, {s['updated']} seen before", s, as_json, client)
+    _run("brieven", fetch_brieven, "brieven: {new} new, {updated} seen before",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json,
+         since=since, odata_url=odata_url, with_text=with_text, ob_url=ob_url)
 
 
 @fetch_app.command("toezeggingen")
@@ -171,12 +170,8 @@ def cmd_toezeggingen(
 ) -> None:
     """The Tweede Kamer toezeggingen register (OData Toezegging + Activiteit)."""
     from .odata import fetch_toezeggingen
-    with _session(db, rate, raw_dir) as (store, client), _progress("toezeggingen", quiet) as prog:
-        try:
-            s = fetch_toezeggingen(store, client, odata_url=odata_url, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"toezeggingen: {s['new']} new, {s['changed']} changed, {s['same']} unchanged", s, as_json, client)
+    _run("toezeggingen", fetch_toezeggingen, "toezeggingen: {new} new, {changed} changed, {same} unchanged",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json, odata_url=odata_url)
 
 
 @fetch_app.command("ek-toezeggingen")
@@ -188,13 +183,8 @@ def cmd_ek_toezeggingen(
 ) -> None:
     """Eerste Kamer toezeggingen (T-numbers): text, status, deadline, responsible minister, quotes."""
     from .eerstekamer import fetch_ek_toezeggingen
-    with _session(db, rate, raw_dir) as (store, client), _progress("ek-toezeggingen", quiet) as prog:
-        try:
-            s = fetch_ek_toezeggingen(store, client, ek_url=ek_url, list_path=list_path, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"ek-toezeggingen: {s['toezeggingen']} read, {s['new']} new, {s['changed']} changed",
-                s, as_json, client)
+    _run("ek-toezeggingen", fetch_ek_toezeggingen, "ek-toezeggingen: {toezeggingen} read, {new} new, {changed} changed",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json, ek_url=ek_url, list_path=list_path)
 
 
 @fetch_app.command("ek-moties")
@@ -206,12 +196,8 @@ def cmd_ek_moties(
 ) -> None:
     """Eerste Kamer motions with their "uitvoeringsstatus"."""
     from .eerstekamer import fetch_ek_moties
-    with _session(db, rate, raw_dir) as (store, client), _progress("ek-moties", quiet) as prog:
-        try:
-            s = fetch_ek_moties(store, client, ek_url=ek_url, list_path=list_path, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"ek-moties: {s['new']} new, {s['changed']} changed", s, as_json, client)
+    _run("ek-moties", fetch_ek_moties, "ek-moties: {new} new, {changed} changed",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json, ek_url=ek_url, list_path=list_path)
 
 
 @fetch_app.command("rob")
@@ -226,13 +212,9 @@ def cmd_rob(
 ) -> None:
     """ROB advice reports (kind 'advice') and the cabinet's reaction letters."""
     from .rob import fetch_rob
-    with _session(db, rate, raw_dir) as (store, client), _progress("rob", quiet) as prog:
-        try:
-            s = fetch_rob(store, client, rob_url=rob_url, list_path=list_path, reactions=reactions, sru_url=sru_url,
-                          ob_url=ob_url, limit=limit, progress=prog)
-        except FetchError as exc:
-            _fail(exc)
-        _report(f"rob: {s['advices']} advices, {s['reactions']} reaction letters", s, as_json, client)
+    _run("rob", fetch_rob, "rob: {advices} advices, {reactions} reaction letters",
+         db=db, rate=rate, raw_dir=raw_dir, quiet=quiet, as_json=as_json,
+         rob_url=rob_url, list_path=list_path, reactions=reactions, sru_url=sru_url, ob_url=ob_url, limit=limit)
 
 
 @fetch_app.command("reparse")

@@ -25,15 +25,13 @@ from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from ..parse.common import MONTHS
 from ..store import Store
-from .http import FetchError, HttpClient, NotFound, base_url
+from .http import FetchError, HttpClient, base_url
 from .odata import merge_upsert
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-     "november", "december"])}
 
 T_HEADING = re.compile(r"^\s*Toezegging\s+(?P<title>.*?)\s*\((?P<nr>T\d{4,6})\)\s*$", re.S)
 T_NUMBER = re.compile(r"\bT\d{5}\b")
@@ -334,6 +332,18 @@ def crawl_overview(client: HttpClient, start_url: str, pattern: re.Pattern, *, m
     return details, len(seen)
 
 
+def fetch_or_record(store: Store, key: str, fn: Callable[[], object]):
+    """`fn()`, or None when it failed with an HTTP error (404, a not-found page, 5xx after retries): that error
+    is recorded against `key` and the batch goes on. A failure without a status (no connection) is raised."""
+    try:
+        return fn()
+    except FetchError as exc:
+        if exc.status is None:
+            raise
+        store.record_error(key, f"{type(exc).__name__}: {exc}")
+        return None
+
+
 TOEZEGGING_LINK = re.compile(r"/toezegging/|\(T\d{5}\)|[?&]toezegging=", re.I)
 
 
@@ -354,16 +364,8 @@ def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[
     for i, u in enumerate(details, 1):
         if progress:
             progress(u, i, len(details))
-        try:
-            resp = client.get(u, expect="html")
-        except NotFound as exc:
-            store.record_error(u, f"NotFound: {exc}")
-            errors += 1
-            continue
-        except FetchError as exc:
-            if exc.status is None:
-                raise
-            store.record_error(u, f"{type(exc).__name__}: {exc}")
+        resp = fetch_or_record(store, u, lambda: client.get(u, expect="html"))
+        if resp is None:
             errors += 1
             continue
         for t in parse_toezeggingen(resp.content, resp.url):
@@ -447,12 +449,8 @@ def fetch_ek_moties(store: Store, client: HttpClient, *, ek_url: Optional[str] =
     for i, u in enumerate(details, 1):
         if progress:
             progress(u, i, len(details))
-        try:
-            resp = client.get(u, expect="html")
-        except FetchError as exc:
-            if exc.status is None:
-                raise
-            store.record_error(u, f"{type(exc).__name__}: {exc}")
+        resp = fetch_or_record(store, u, lambda: client.get(u, expect="html"))
+        if resp is None:
             counts["errors"] += 1
             continue
         m = parse_motie_page(resp.content, resp.url)

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any, Callable, Mapping, Optional
 
 import httpx
@@ -76,17 +76,9 @@ class Response:
     hash: Optional[str] = None          # content hash in the raw store
     not_modified: bool = False          # 304: body comes from the raw store
 
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8-sig", errors="replace")
-
     def json(self) -> Any:
         import json
         return json.loads(self.content.decode("utf-8-sig"))
-
-    @property
-    def content_type(self) -> str:
-        return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
@@ -147,7 +139,6 @@ class RateLimiter:
         self.clock, self.sleep = clock, sleep
         self._next = 0.0
         self._lock = threading.Lock()
-        self.waited = 0.0
 
     def wait(self) -> None:
         if not self.interval:
@@ -157,7 +148,6 @@ class RateLimiter:
             delay = self._next - now
             if delay > 0:
                 self.sleep(delay)
-                self.waited += delay
                 now = self.clock()
             self._next = max(now, self._next) + self.interval
 
@@ -297,7 +287,3 @@ class HttpClient:
 def _drop_encoding(headers: httpx.Headers) -> list[tuple[str, str]]:
     return [(k, v) for k, v in headers.multi_items()
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

@@ -79,10 +79,6 @@ class RawStore:
             "select * from raw_responses where url = ? order by fetched_at desc, rowid desc limit 1", [url]))
         return rows[0] if rows else None
 
-    def body_for_url(self, url: str) -> Optional[bytes]:
-        row = self.latest_for(url)
-        return self.get(row["hash"]) if row else None
-
     def iter_rows(self, url_like: Optional[str] = None) -> Iterator[dict]:
         sql, args = "select * from raw_responses", []
         if url_like:
@@ -102,10 +98,6 @@ def reparse(store: Store, raw: RawStore, *, parse=None, doc_ids: Optional[set[st
     """
     if parse is None:
         from ..parse import parse as parse  # noqa: PLC0415  (lazy: the parser is another module)
-    try:
-        from ..parse import ParseError  # noqa: PLC0415
-    except ImportError:  # pragma: no cover
-        ParseError = ValueError  # type: ignore[misc,assignment]
     out = {"reparsed": 0, "missing": 0, "errors": 0}
     rows = list(store.db.query("select doc_id, format, origin, content_hash from sources order by doc_id"))
     for r in rows:
@@ -120,7 +112,7 @@ def reparse(store: Store, raw: RawStore, *, parse=None, doc_ids: Optional[set[st
             continue
         try:
             doc = parse(body, r["origin"], fmt)
-        except (ParseError, ValueError) as exc:
+        except ValueError as exc:   # a ParseError is a ValueError
             store.record_error(r["origin"], f"reparse: {exc}")
             out["errors"] += 1
             continue

@@ -20,8 +20,8 @@ from bs4 import BeautifulSoup
 
 from ..models import Document, Paragraph, Source, content_hash
 from ..store import Store
-from .eerstekamer import crawl_overview, nl_date
-from .http import FetchError, HttpClient, NotFound, base_url
+from .eerstekamer import crawl_overview, fetch_or_record, nl_date
+from .http import FetchError, HttpClient, base_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
@@ -98,10 +98,8 @@ def fetch_advice(store: Store, client: HttpClient, url: str, *, parse=None) -> D
             if parse is None:
                 from ..parse import parse as parse  # noqa: PLC0415
             doc = parse(pdf.content, pdf.url, "pdf")
-            doc.sources = [s for s in doc.sources if s.content_hash == (pdf.hash or content_hash(pdf.content))] or \
-                [Source("pdf", pdf.url, pdf.hash or content_hash(pdf.content))]
-        except NotFound as exc:
-            store.record_error(info["pdf_url"], f"NotFound: {exc}")
+            pdf_hash = pdf.hash or content_hash(pdf.content)
+            doc.sources = [s for s in doc.sources if s.content_hash == pdf_hash] or [Source("pdf", pdf.url, pdf_hash)]
         except Exception as exc:  # noqa: BLE001 - a broken PDF falls back to the page text
             if isinstance(exc, FetchError) and exc.status is None:
                 raise
@@ -163,12 +161,8 @@ def fetch_rob(store: Store, client: HttpClient, *, rob_url: Optional[str] = None
     for i, u in enumerate(links, 1):
         if progress:
             progress(u, i, len(links))
-        try:
-            doc = fetch_advice(store, client, u)
-        except FetchError as exc:
-            if exc.status is None:
-                raise
-            store.record_error(u, f"{type(exc).__name__}: {exc}")
+        doc = fetch_or_record(store, u, lambda: fetch_advice(store, client, u))
+        if doc is None:
             out["errors"] += 1
             continue
         out["advices"] += 1

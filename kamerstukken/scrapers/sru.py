@@ -69,10 +69,6 @@ class SruRecord:
         d.pop("position", None)
         return {k: v for k, v in d.items() if v not in (None, "", {})}
 
-    @property
-    def doc_id(self) -> str:
-        return self.identifier
-
 
 @dataclass
 class SruPage:
@@ -274,8 +270,8 @@ def parse_metadata_xml(data: bytes) -> dict:
 # ---------------------------------------------------------------------------- downloading
 
 def _parser():
-    from ..parse import ParseError, parse  # noqa: PLC0415 (lazy: written by a colleague, may be absent)
-    return parse, ParseError
+    from ..parse import parse  # noqa: PLC0415 (lazy: the parsers are imported only when a document comes in)
+    return parse
 
 
 def _fmt_of(manifestation: str) -> Optional[str]:
@@ -307,10 +303,6 @@ def _metadata_url(rec: SruRecord, ob_url: Optional[str]) -> str:
     return f"{base_url('KAMERSTUKKEN_OB_URL', ob_url)}/{rec.identifier}/metadata.xml"
 
 
-def _canonical_id(rec: SruRecord) -> str:
-    return rec.identifier
-
-
 def _stored_modified(store: Store, doc_id: str) -> Optional[str]:
     row = store.db.execute("select json_extract(meta, '$.sru.modified') from documents where id = ?",
                            [doc_id]).fetchone()
@@ -321,7 +313,7 @@ def fetch_record(store: Store, client: HttpClient, rec: SruRecord, *, ob_url: Op
                  parse=None, with_metadata: bool = True) -> Document:
     """Download one hit (xml > html > pdf), its metadata.xml, parse, merge SRU fields, upsert. Returns it."""
     if parse is None:
-        parse, _ = _parser()
+        parse = _parser()
     body = None
     last_exc: Optional[Exception] = None
     for fmt, url in candidate_urls(rec, ob_url):
@@ -347,7 +339,7 @@ def fetch_record(store: Store, client: HttpClient, rec: SruRecord, *, ob_url: Op
 
 def _finish(store: Store, doc: Document, rec: SruRecord, body: bytes, fmt: str, url: str,
             body_hash: Optional[str], meta_xml: dict) -> Document:
-    doc.id = _canonical_id(rec)
+    doc.id = rec.identifier
     if not doc.kind or doc.kind == "other":
         doc.kind = KIND_BY_SUBRUBRIEK.get((rec.subrubriek or "").lower(), doc.kind or "other")
     doc.title = doc.title or rec.documenttitel or rec.title
@@ -396,13 +388,7 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
     summary = {"query": query, "resumed_at": start if state.get("running") else None, "found": 0,
                "fetched": 0, "unchanged": 0, "errors": 0, "ids": [], "cursor": cname}
     if parse is None:
-        parse, ParseError = _parser()
-    else:
-        ParseError = ValueError  # noqa: N806
-        try:
-            from ..parse import ParseError  # noqa: PLC0415,F811
-        except ImportError:
-            pass
+        parse = _parser()
     total = None
     # the oldest `modified` of a record whose download failed for a passing reason (5xx/429 after the retries):
     # the next incremental run must ask from there, or that record is never fetched again
@@ -414,17 +400,17 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
         mod = rec.modified
         if mod and (run_max is None or mod > run_max):
             run_max = mod
-        if mod and _stored_modified(store, _canonical_id(rec)) == mod:
+        if mod and _stored_modified(store, rec.identifier) == mod:
             summary["unchanged"] += 1
         else:
             try:
                 fetch_record(store, client, rec, ob_url=ob_url, parse=parse)
                 summary["fetched"] += 1
                 summary["ids"].append(rec.identifier)
-            except (FetchError, ParseError, ValueError) as exc:
+            except (FetchError, ValueError) as exc:   # a ParseError is a ValueError
                 if isinstance(exc, FetchError) and not isinstance(exc, NotFound) and exc.status is None:
                     raise  # the network is gone: stop, the cursor lets the next run resume here
-                store.record_error(rec.identifier, f"{type_name(exc)}: {exc}")
+                store.record_error(rec.identifier, f"{exc.__class__.__name__}: {exc}")  # `type` is a parameter here
                 summary["errors"] += 1
                 if isinstance(exc, FetchError) and not isinstance(exc, NotFound) and mod and \
                         (failed_min is None or mod < failed_min):
@@ -438,10 +424,6 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
     store.set_cursor(cname, json.dumps({"running": False, "max_modified": final_max, "base": base_q}))
     summary["max_modified"] = final_max
     return summary
-
-
-def type_name(exc: BaseException) -> str:
-    return type(exc).__name__
 
 
 def fetch_kamerstuk(store: Store, client: HttpClient, doc_id: str, *, ob_url: Optional[str] = None,
