@@ -97,10 +97,6 @@ def prinsjesdag(year: int) -> date:
     return nth_weekday(year, 9, 1, 3)
 
 
-def miljoenennota(year: int) -> date:
-    return prinsjesdag(year)
-
-
 def voorjaarsnota(year: int) -> date:
     """The Voorjaarsnota is due before Jun 1."""
     return date(year, 6, 1)

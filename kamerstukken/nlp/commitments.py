@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Optional
 
 from ..models import Statement
-from .sentences import get_nlp, lemma, split_sentences
+from .sentences import get_nlp, lemma, safe_lower, split_sentences
 
-__all__ = ["find_statements", "classify_sentences", "rule_features", "RULE_NAMES", "is_candidate", "model_dir"]
+__all__ = ["find_statements", "classify_sentences", "rule_features", "RULE_NAMES", "model_dir"]
 
 _F = re.I | re.S
 
@@ -46,10 +46,6 @@ PREFILTER = re.compile(
     r"|volgt\s+(?:\w+\s+){0,4}?(?:een|de|het)\s+\w*(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking)"
     r"|(?:brief|reactie|beantwoording|rapportage|evaluatie|rapport|voorstel|notitie|uitwerking|visie|plan)\b[^.;]{0,120}?\bvolgt)\b",
     _F)
-
-
-def is_candidate(sentence: str) -> bool:
-    return bool(PREFILTER.search(sentence))
 
 
 # ---------------------------------------------------------------- rules (regex, on the sentence)
@@ -340,9 +336,6 @@ _GUARDS: dict[str, tuple] = {
     "n_delay": ((("uitstel", "later", "vertraging", "tijd", "niet"),),),
     "n_member_speaker": ((("vra", "roep", "graag", "verzo"),),),
 }
-# Characters re.I matches to an ASCII letter whose str.lower() is not that letter (İ, ı, ſ): a sentence with one
-# of them is not lower-cased for the guards, and every rule is run on it.
-_UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 
 
 # the dots of abbreviations inside a sentence ("(Kamerstuk 36600-XII, nr. 45)", "van 6 maart jl. stuur ik"), which
@@ -374,9 +367,8 @@ def _mask_abbrev(s: str) -> str:
 def _lowered(s: str) -> Optional[str]:
     """The sentence lower-cased (abbreviation dots blanked) for the rules, or None when the guards must not be
     used."""
-    if s.isascii() or not _UNSAFE_FOLD.search(s):
-        return _mask_abbrev(s.lower())
-    return None
+    low = safe_lower(s)   # None (İ, ı, ſ): every rule runs on the sentence itself
+    return _mask_abbrev(low) if low is not None else None
 
 
 def _may_match(name: str, low: Optional[str]) -> bool:
@@ -415,9 +407,14 @@ def _rule_hit(name: str, s: str, low: Optional[str]) -> bool:
     return _may_match(name, low) and _RULES_LOW[name].search(low) is not None
 
 
-def _regex_features(s: str, known: Optional[dict[str, bool]] = None) -> dict[str, int]:
-    """`known`: raw rule hits already computed for `s` (same patterns, same sentence)."""
-    low = _lowered(s)
+_UNSET = object()
+
+
+def _regex_features(s: str, known: Optional[dict[str, bool]] = None, low=_UNSET) -> dict[str, int]:
+    """`known`: raw rule hits already computed for `s` (same patterns, same sentence); `low`: `_lowered(s)` when
+    the caller has it."""
+    if low is _UNSET:
+        low = _lowered(s)
     if known is None:
         known = {}
     d = {name: int(known[name] if name in known else _rule_hit(name, s, low)) for name in RULES}
@@ -469,6 +466,14 @@ def _matcher_possible(s: str) -> bool:
     return bool((_ZULLEN_OR_KAMER.search(s) and _DELIVER_STEM.search(s))
                 or (_FIRST_PERSON.search(s) and _TOE.search(s))
                 or (_PROMISE_WORD.search(s) and _DONE_WORD.search(s)))
+
+
+def untrusted(f: dict[str, int]) -> bool:
+    """A sentence no hard rule decided, whose classifier positive would not be trusted: a member's
+    question/request, a refusal, a delay, the course of the debate, a commitment still open; or no rule evidence
+    at all (the classifier learned "toezegging"/"motie" from subject lines: "Toezeggingen blijven altijd
+    geldig."). It is "none" without asking the classifier."""
+    return any(f[n] for n in _NEG_ANY) or not any(v for k, v in f.items() if k in _EVIDENCE)
 
 
 def _hard_decision(s: str, f: dict[str, int]) -> Optional[tuple[str, float]]:
@@ -636,7 +641,7 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
                 break
         if hit or _matcher_possible(s):
             kept.append(i)
-            feats.append(_regex_features(s, known))
+            feats.append(_regex_features(s, known, low))
     idx = kept
     if idx:
         cand = [sentences[i] for i in idx]
@@ -655,9 +660,8 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
             hd = _hard_decision(cand[j], feats[j])
             if hd is not None:
                 out[idx[j]] = hd
-            elif any(feats[j][n] for n in _NEG_ANY) or not any(v for k, v in feats[j].items() if k in _EVIDENCE):
-                # whatever the classifier says, such a sentence ends up "none" (see below): not classified
-                out[idx[j]] = ("none", 0.9)
+            elif untrusted(feats[j]):
+                out[idx[j]] = ("none", 0.9)   # whatever the classifier would say
             else:
                 rest.append(j)
         if rest:
@@ -670,12 +674,6 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
                 probs = model.predict_proba(X, F)
             for j, p in zip(rest, probs):
                 lab = max(p, key=p.get)
-                if lab != "none" and any(feats[j][n] for n in _NEG_ANY):
-                    lab = "none"   # a member's question/request, a refusal, a delay, the course of the debate
-                elif lab != "none" and not any(v for k, v in feats[j].items() if k in _EVIDENCE):
-                    # The classifier learned "toezegging"/"motie" from subject lines: a positive with no rule
-                    # evidence at all ("Toezeggingen blijven altijd geldig.") is not trusted.
-                    lab = "none"
                 out[idx[j]] = (str(lab), p[lab])
     return [o if o is not None else ("none", 0.99) for o in out]
 
@@ -698,16 +696,19 @@ _NAME = r"(?:(?:[Vv]an|[Dd]e|[Dd]en|[Dd]er|[Tt]er|[Tt]en|[Tt]e|[Ii]n\s+'t|'t|[Hh
 _MEMBER_RE = re.compile(
     rf"\b((?:het\s+lid|de\s+leden|kamerlid|de\s+heer|mevrouw|lid)\s+{_NAME}(?:\s*,\s*{_NAME})*(?:\s+en\s+{_NAME})?"
     rf"(?:\s+(?:c\.s\.|e\.a\.))?(?:\s*\([^)]{{1,30}}\))?)")
-_KST_RE = re.compile(r"\b(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)?(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}|\d{1,3}(?=[\s,-]+(?:nr\.?|\d))|[IVXL]+))?[\s,-]+(?:nr\.?\s*)?(\d{1,4})\b")
-_KST_REF_RE = re.compile(r"(?:Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?)(\d{2}\s?\d{3})(?:[\s,-]+([A-Z]{1,5}(?:-[A-Z0-9]+)?|[IVXL]+(?:-[A-Z]+)?|\d{1,3}))?,?\s+nr\.?\s*(\d{1,4})|\((?:Kamerstuk\s+)?(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\)|\bnr\.\s*(\d{1,4})")
+# the Kamerstukken a statement names, in the two forms the points_to slot has always read (nlp.references finds
+# more forms; using it here would change this slot's output)
+_POINT_KST = re.compile(r"Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?(\d{2})\s?(\d{3})"
+                        r"(?:[ ,-]+([A-Z]{1,5}|[IVXL]+|\d{2}))?,?\s+nr\.?\s*(\d{1,4})")
+_POINT_DASHED = re.compile(r"\b(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\b")
 
 
-def _points_to(s: str, label: str) -> list[str]:
+def _points_to(s: str) -> list[str]:
     out: list[str] = []
-    for m in re.finditer(r"Kamerstuk(?:ken)?\s+(?:I{1,2}\s+\d{4}[/–-]\d{2,4},?\s+)?(\d{2})\s?(\d{3})(?:[ ,-]+([A-Z]{1,5}|[IVXL]+|\d{2}))?,?\s+nr\.?\s*(\d{1,4})", s):
+    for m in _POINT_KST.finditer(s):
         parts = [m.group(1) + m.group(2)] + ([m.group(3)] if m.group(3) else []) + [m.group(4)]
         out.append("kst-" + "-".join(parts))
-    for m in re.finditer(r"\b(\d{5})-((?:[A-Z]{1,5}|[IVXL]+|\d{2})-)?(\d{1,4})\b", s):
+    for m in _POINT_DASHED.finditer(s):
         kid = "kst-" + m.group(1) + ("-" + m.group(2)[:-1] if m.group(2) else "") + "-" + m.group(3)
         if kid not in out:
             out.append(kid)
@@ -719,7 +720,7 @@ def _points_to(s: str, label: str) -> list[str]:
     return out
 
 
-def _slots(s: str, label: str) -> dict:
+def _slots(s: str) -> dict:
     actor = None
     m = _ACTOR_RE.search(s)
     if m:
@@ -737,7 +738,7 @@ def _slots(s: str, label: str) -> dict:
     m = _MEMBER_RE.search(s)
     if m:
         member = m.group(1).strip()
-    return {"actor": actor, "action": action, "topic": topic, "member": member, "points_to": _points_to(s, label)}
+    return {"actor": actor, "action": action, "topic": topic, "member": member, "points_to": _points_to(s)}
 
 
 def find_statements(text: str, anchor: Optional[date] = None) -> list[Statement]:
@@ -751,5 +752,5 @@ def find_statements(text: str, anchor: Optional[date] = None) -> list[Statement]
     for (a, b), s, (lab, score) in zip(spans, sents, labels):
         if lab == "none":
             continue
-        out.append(Statement(type=lab, text=s, char_start=a, char_end=b, score=float(score), **_slots(s, lab)))
+        out.append(Statement(type=lab, text=s, char_start=a, char_end=b, score=float(score), **_slots(s)))
     return out

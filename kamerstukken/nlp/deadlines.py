@@ -28,6 +28,7 @@ from typing import Optional
 
 from kamerstukken.models import Deadline
 from kamerstukken.nlp import calendar as parl
+from kamerstukken.nlp.sentences import safe_lower
 from kamerstukken.parse.common import MONTHS  # the one month map of the package
 
 # ---------------------------------------------------------------- vocabulary
@@ -99,7 +100,6 @@ _CORE = "|".join([
     rf"(?:{_PART})?(?:(?P<qual>{_QUAL})\s+)?(?:{_CALENDAR})",
 ])
 
-PATTERN = re.compile(rf"{_PREFIX}(?P<core>{_CORE})", re.I)
 _SEARCH = re.compile(rf"(?<![\w/-]){_PREFIX}(?P<core>{_CORE})", re.I)
 
 # every time expression contains one of these words; the full pattern is only tried just before them
@@ -113,19 +113,6 @@ TRIGGER = re.compile(
 _ZO = re.compile(r"\bzo\s+$", re.I)
 _UNIT_CUE = re.compile(r"\b(?:binnen|over|komende?|deze|dit|volgende?|aankomende?|vorige?|lopende?|het|huidige|half|"
                        r"eind|einde|begin|midden)\b", re.I)
-_WORD_START = re.compile(r"(?<![\w/-])\w+")
-# the words a match can begin with (prepositions, parts, qualifiers, articles, cores); others are skipped
-_START_WORDS = frozenset((
-    "nog ook al pas direct meteen kort ruim liefst bij in uiterlijk ten niet voorafgaand voorafgaande vóór voor "
-    "rond rondom omstreeks tijdens gedurende na met aan op per sinds vanaf van tot t over uit d "
-    "het de begin eind einde midden medio ultimo halverwege half deze dit komend komende aankomend aankomende "
-    "volgend volgende eerstvolgende eerstkomende lopend lopende vorig vorige "
-    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
-    "eerste tweede derde vierde laatste 1e 2e 3e 4e q1 q2 q3 q4 "
-    "voorjaar lente zomer najaar herfst winter zomerreces zomervakantie kerstreces kerstvakantie kerstmis kerst "
-    "herfstreces voorjaarsreces krokusreces meireces jaarwisseling prinsjesdag miljoenennota voorjaarsnota "
-    "verantwoordingsdag begroting ontwerpbegroting begrotingsbehandeling begrotingsbehandelingen behandeling "
-    "eerdaags binnenkort spoedig zo zsm binnen jaar kalenderjaar " + " ".join(MONTHS)).split())
 
 # cheap prefilter: a text without any of these cannot hold a deadline
 PREFILTER = re.compile(
@@ -144,12 +131,6 @@ _FUTURE = re.compile(
     # present tense for a coming delivery: "dit najaar stuur ik u", "uw Kamer ontvangt voor de zomer"
     r"stuur|informeer|ontvangt|publiceer|presenteer|rapporteer|verschijnt)\b|\bte\s+(?:\w+\s+)?\w+en\b",
     re.I)
-_SENT_END = re.compile(r"(?<![A-Z])(?<!\b[a-z])(?<!\bnr)(?<!\bjl)(?<!\bd\.d)[.!?;](?=\s)|\n\s*\n")
-# nouns after which "voor 2030" names the year something is for ("doelen voor 2030"), not a deadline
-_FOR_NOUN = re.compile(
-    r"(?:doel|doelen|doelstelling|doelstellingen|begroting|budget|middelen|raming|ramingen|plannen|cijfers|kosten|"
-    r"bedrag|bedragen|tarief|tarieven|quotum|norm|normen|ambitie|ambities|regeling|afspraken|geld|periode|"
-    r"realisatie|prognose|verwachting|cijfer|opgave|taakstelling|plafond|heffing|premie|index|indexatie)\W*$", re.I)
 
 # "voor 2025" is "before 2025" after an adverbial slot (pronoun, adverb, auxiliary, comma), not after a noun
 _VOOR_YEAR_BEFORE = re.compile(
@@ -163,7 +144,6 @@ _CONSIDERATION = re.compile(
     r"gezien|in\s+aanmerking\s+nemende|wijzende|erkennende|vaststellende|concluderende|zich\s+realiserende|"
     r"benadrukkende|onderschrijvende|overwegend)\b", re.I)
 _DICTUM = re.compile(r"\b(?:verzoekt|verzoeken|roept|spreekt\s+uit|draagt|besluit|vraagt)\b", re.I)
-# "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
 # the debate a delivery must precede, with its date after it: "ruimschoots voorafgaand aan het Wetgevingsoverleg
 # over de Jaarverslagen ... op 20 juni", "voor het commissiedebat Asiel van 12 maart"
 _BEFORE_EVENT = re.compile(
@@ -172,6 +152,7 @@ _BEFORE_EVENT = re.compile(
 _YEAR_SPAN = re.compile(r"\s*(?:en|of|tot(?:\s+en\s+met)?|t/m|–|-)\s*(?:19|20)\d\d\b", re.I)
 _PAST_LEAD = re.compile(r"\b(?:eerder|afgelopen|vorige?|jongstleden)\s+$", re.I)
 _AFTER_EVENT = re.compile(r"\s+(?:na|nadat|vanaf|vanuit)\b", re.I)
+# "de begin deze maand aangekondigde ...": a time phrase before an attributive past participle
 _ATTRIBUTIVE = re.compile(r"\s+\w*ge\w+de\b", re.I)
 
 _REJECT_PREPS = {"op", "per", "sinds", "vanaf", "van", "tot", "tot en met", "t/m", "over", "uit", "d.d.",
@@ -249,7 +230,6 @@ class _Parsed:
     end: Optional[date]
     explicit_year: bool
     bare: bool                  # no governing preposition
-    reject: bool = False
 
 
 def _prefix_words(prefix: str) -> list[str]:
@@ -404,8 +384,8 @@ def _final(kind: str, how: str, g: dict, y: int, anchor: Optional[date]) -> tupl
     return anchor, end
 
 
-def _resolve(m, anchor: Optional[date]) -> Optional[_Parsed]:
-    g = m.groupdict()
+def _resolve(g: dict, anchor: Optional[date]) -> Optional[_Parsed]:
+    """A match's groups (with the context flags `_scan` adds) resolved against the anchor date."""
 
     words = _prefix_words(g.get("prefix") or "")
     preps = [w for w in words if w not in _MODIFIERS]
@@ -585,10 +565,9 @@ _CLAUSE_SEP = re.compile(r"[,;:()«»\u201c\u201d\u2013]|\s-\s|\b(?:om|en|maar|w
                          r"waarin|waarbij|waarmee|waarover|wat)\b", re.I)
 
 
-def _tense(text: str, a: int, b: int) -> tuple[bool, bool, bool]:
-    """(past, future) markers of the clause around text[a:b], or of its sentence when the clause has none;
-    and whether the clause itself has a future marker."""
-    sent, s0 = _sentence(text, a, b)
+def _tense(sent: str, s0: int, a: int, b: int) -> tuple[bool, bool, bool]:
+    """(past, future) markers of the clause around text[a:b] in its sentence `sent` (which starts at s0), or of
+    the sentence when the clause has none; and whether the clause itself has a future marker."""
     ra, rb = a - s0, b - s0
     seps = [m for m in _CLAUSE_SEP.finditer(sent)]
     lo = max((m.end() for m in seps if m.end() <= ra), default=0)
@@ -667,9 +646,8 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
         if context and g.get("day") and re.fullmatch(r"\s*(?:op|van)\s+", prefix0, re.I) and \
                 _BEFORE_EVENT.search(text, max(0, m.start() - 200), m.start()):
             g["prefix"] = "voor "      # "voorafgaand aan het Wetgevingsoverleg ... op 20 juni": before that day
-        mm = _GroupView(m, g)
         try:
-            p = _resolve(mm, anchor)
+            p = _resolve(g, anchor)
         except (OverflowError, ValueError):   # outside year 1..9999 (anchor 9999-12-31, "vóór 1 januari 0001")
             continue
         if p is None:
@@ -693,7 +671,7 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
                 pass
             if cons is not None and not _DICTUM.search(pre, cons.end()):
                 continue
-            past, future, clause_future = _tense(text, a, b)
+            past, future, clause_future = _tense(sent, s0, a, b)
             if past and not future:
                 continue
             if p.kind in ("in", "after") and p.explicit_year and anchor is not None and p.end is not None \
@@ -710,16 +688,10 @@ def _scan(text: str, anchor: Optional[date], context: bool) -> list[Deadline]:
     return out
 
 
-_START_RE = re.compile(
-    r"(?<![\w/-])(?:" + "|".join(sorted((re.escape(w) for w in _START_WORDS), key=len, reverse=True))
-    + r")(?!\w)|(?<![\w/-])(?:\d|\w+-)", re.I)
-
-
 # TRIGGER without re.I, run on the lower-cased text: the same matches at the same offsets (every letter of TRIGGER
 # is ASCII; str.lower keeps the length and \w-ness of every character but İ, and re.I folds only İ, ı and ſ
 # onto an ASCII letter that str.lower does not give), about 2.5x faster. Texts with İ, ı or ſ use TRIGGER.
 _TRIGGER_LOWER = re.compile(TRIGGER.pattern)
-_UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 
 
 # Likewise _SEARCH: its case-sensitive twin (the one upper-case literal, "Q", written "q": the same under re.I)
@@ -727,12 +699,6 @@ _UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
 # (the same match, since the two patterns accept the same strings there).
 _SEARCH_LOW = re.compile(_SEARCH.pattern.replace(r"\bQ(?P<qnum>", r"\bq(?P<qnum>", 1), _SEARCH.flags & ~re.I)
 assert _SEARCH_LOW.pattern != _SEARCH.pattern and _SEARCH_LOW.pattern.lower() == _SEARCH.pattern.lower()
-
-
-def _safe_lower(text: str) -> Optional[str]:
-    if text.isascii() or not _UNSAFE_FOLD.search(text):
-        return text.lower()
-    return None
 
 
 def _triggers(text: str, low: Optional[str]):
@@ -751,7 +717,7 @@ def _search(text: str, low: Optional[str], pos: int, hi: int):
 def _matches(text: str):
     """Leftmost, non-overlapping matches of PATTERN, tried only at word starts shortly before a trigger word."""
     last_end = 0
-    low = _safe_lower(text)
+    low = safe_lower(text)
     for t in _triggers(text, low):
         ts = t.start()
         if ts < last_end:
@@ -775,15 +741,6 @@ def _matches(text: str):
             pos = m.end() if m.end() > pos else pos + 1
 
 
-class _GroupView:
-    """A match whose group dict carries extra context flags."""
-    __slots__ = ("_m", "_g")
-
-    def __init__(self, m: re.Match, g: dict):
-        self._m, self._g = m, g
-
-    def groupdict(self) -> dict:
-        return self._g
 
 
 # ---------------------------------------------------------------- public API

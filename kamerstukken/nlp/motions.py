@@ -13,7 +13,7 @@ parse_motion_text(text, title, id)     -> MotionRecord
     EN Y"), the considerations (constaterende/overwegende/van mening/spreekt uit) and the dicta (verzoekt …).
 
 Regex only, compiled at module level, with a cheap "moti" prefilter. No I/O at call time (the members list is
-read once at import from the package's data folder).
+read once, on first use, from the package's data folder).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import bisect
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Callable, Optional
 
 from kamerstukken.models import MotionMention, MotionRecord
 from kamerstukken.nlp.references import find_references, locate_marks
@@ -255,12 +255,12 @@ _PLURAL_NEXT_RE = re.compile(r"\s*(?:,|en|alsmede|;)\s+(?:(?:op\s+)?(?:de\s+)?(?
 _PLURAL_WORD_RE = re.compile(r"\bmoties\b", re.I)
 
 
-def _plural_mentions(text: str, sents: list[tuple[int, int]]) -> list[MotionMention]:
+def _plural_mentions(text: str, sents: list[tuple[int, int]], kst_refs: Callable[[], list]) -> list[MotionMention]:
     """One mention per motion a plural names with its Kamerstuk: each segment "(van het lid X) (over Y)
     (Kamerstuk N)"; a segment without a member of its own keeps the previous one's. Plurals that identify no
     motion ("een aantal moties", "moties en toezeggingen") give nothing."""
     out: list[MotionMention] = []
-    refs = [x for x in find_references(text) if x.id.startswith("kst-")]
+    refs = kst_refs()
     for h in _PLURAL_HEAD_RE.finditer(text):
         se = next((b for a, b in sents if a <= h.start() < b + 1), len(text))
         pos, subs, seg_start = h.end(), [], h.start()
@@ -294,16 +294,27 @@ def _plural_mentions(text: str, sents: list[tuple[int, int]]) -> list[MotionMent
 def find_motion_mentions(text: str, footnotes: Optional[dict[str, str]] = None) -> list[MotionMention]:
     if not text:
         return []
-    single = _singular_mentions(text, footnotes) if _PREFILTER.search(text) else []
-    if not _PLURAL_WORD_RE.search(text):
-        return single
-    plural = [p for p in _plural_mentions(text, _sentence_bounds(text))
-              if not any(p.char_start < m.char_end and m.char_start < p.char_end for m in single)]
-    return sorted(single + plural, key=lambda m: m.char_start) if plural else single
-
-
-def _singular_mentions(text: str, footnotes: Optional[dict[str, str]] = None) -> list[MotionMention]:
+    singular, plural = _PREFILTER.search(text), _PLURAL_WORD_RE.search(text)
+    if not (singular or plural):
+        return []
     sents = _sentence_bounds(text)
+    found: list = []
+
+    def kst_refs() -> list:   # the text's Kamerstuk references, found once, only when a mention needs them
+        if not found:
+            found.append([x for x in find_references(text) if x.id.startswith("kst-")])
+        return found[0]
+
+    single = _singular_mentions(text, footnotes, sents, kst_refs) if singular else []
+    if not plural:
+        return single
+    more = [p for p in _plural_mentions(text, sents, kst_refs)
+            if not any(p.char_start < m.char_end and m.char_start < p.char_end for m in single)]
+    return sorted(single + more, key=lambda m: m.char_start) if more else single
+
+
+def _singular_mentions(text: str, footnotes: Optional[dict[str, str]], sents: list[tuple[int, int]],
+                       kst_refs: Callable[[], list]) -> list[MotionMention]:
 
     sent_starts = [b[0] for b in sents]
 
@@ -389,7 +400,7 @@ def _singular_mentions(text: str, footnotes: Optional[dict[str, str]] = None) ->
         return []
 
     # references: a Kamerstuk right after the mention, or in the clause the mention heads
-    refs = [x for x in find_references(text) if x.id.startswith("kst-")]
+    refs = kst_refs()
     ref_starts = [x.char_start for x in refs]
     for idx, r in enumerate(raw):
         nxt = raw[idx + 1]["start"] if idx + 1 < len(raw) else len(text)
@@ -521,7 +532,7 @@ def submitters_from_title(title: str) -> tuple[list[str], bool]:
     if not m:
         return [], False
     names = m.group("names").strip()
-    nm = re.match(_NAMES, names) or re.match(_NAMES, _fix_case(names))
+    nm = _NAMES_RE.match(names) or _NAMES_RE.match(_fix_case(names))
     if nm and names == names.upper() and nm.end() < len(names):
         nm = None
     if nm:

@@ -278,7 +278,7 @@ def locate_marks(text: str, marks) -> dict[str, tuple[int, int]]:
     return found
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)   # a text is scanned by references, motions and the footnote pass: found once
 def _scan_cached(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """_scan(text), remembered for the last few texts: the extraction stage scans one text twice (its references,
     then the motion mentions' references). Immutable tuples: every caller builds its own Reference objects."""

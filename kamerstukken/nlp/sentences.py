@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Optional
 
 __all__ = ["split_sentences", "get_nlp", "lemma", "ABBREVIATIONS"]
 
@@ -69,9 +70,6 @@ def _split_block(text: str, start: int, end: int, out: list[tuple[int, int]]) ->
             continue
         if not _CAN_START.match(nxt):
             continue
-        if m.group("note") and m.group("note")[0].isdigit() and punct == ".":
-            # "nr. 20. Het" is fine; "… 2020. 3 ministers" is ambiguous; "aangeboden.1 In" is a footnote.
-            pass
         _emit(text, pos, m.end(), out)
         pos = m.end()
     _emit(text, pos, end, out)
@@ -99,10 +97,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         bounds.append(m.end())
     for m in _LIST_ITEM_RE.finditer(text):
         bounds.append(m.start())
-        bounds.append(m.start())
     bounds.append(len(text))
     bounds.sort()
-    for i in range(0, len(bounds) - 1, 1):
+    for i in range(len(bounds) - 1):
         s, e = bounds[i], bounds[i + 1]
         if e > s and not text[s:e].isspace():
             _split_block(text, s, e, out)
@@ -196,3 +193,16 @@ def lemma(word: str) -> str:
         return simplemma.lemmatize(low, lang="nl")
     except Exception:  # pragma: no cover - simplemma is a declared dependency
         return low
+
+
+# Characters re.I matches to an ASCII letter whose str.lower() is not that letter (İ, ı, ſ). Elsewhere str.lower()
+# keeps each character's length and \w-ness, so a case-sensitive twin of a re.I pattern (built for speed: sre's
+# literal fast paths do not apply under re.I) finds the same matches at the same offsets in the lower-cased text.
+_UNSAFE_FOLD = re.compile("[\u0130\u0131\u017f]")
+
+
+def safe_lower(text: str) -> Optional[str]:
+    """`text.lower()`, or None when the text holds İ, ı or ſ and the re.I patterns must run on the text itself."""
+    if text.isascii() or not _UNSAFE_FOLD.search(text):
+        return text.lower()
+    return None

@@ -32,9 +32,8 @@ def decide(model, texts, feats):
             out.append("none")
             continue
         hd = cm._hard_decision(s, f)
-        lab = hd[0] if hd else max(p, key=p.get)
-        if not hd and lab != "none" and any(f[n] for n in cm._NEG_ANY):
-            lab = "none"
+        # the same decision as cm.classify_sentences: hard rules, then "none" for what it would not trust
+        lab = hd[0] if hd else ("none" if cm.untrusted(f) else max(p, key=p.get))
         out.append(lab)
     return out
 
