@@ -122,7 +122,7 @@ def ingest(paths: List[Path] = typer.Argument(None, help="Files and folders in a
         if paths:
             files = list(iter_files(paths))
             task = prog.add_task("ingest", total=len(files))
-            r = ingest_paths(store, paths, date_override=date, progress=lambda _p: prog.advance(task))
+            r = ingest_paths(store, files, date_override=date, progress=lambda _p: prog.advance(task))
             result.added += r.added; result.merged += r.merged
             result.unchanged += r.unchanged; result.errors += r.errors
         if jsonl:

@@ -13,9 +13,6 @@ from typing import Optional
 
 import typer
 
-DbOpt = typer.Option(None, "--db", help="SQLite database (default: $KAMERSTUKKEN_DB or ./kamerstukken.db)")
-JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output")
-CsvOpt = typer.Option(False, "--csv", help="CSV output (for spreadsheets)")
 TodayOpt = typer.Option(None, "--today", help="Date to measure overdue against (ISO, default: today)")
 
 LIST_COLUMNS = ["id", "status", "date", "deadline_end", "days_late", "days_overdue", "fulfilled_by", "member",
@@ -31,18 +28,8 @@ def _today(s: Optional[str]) -> Optional[date]:
         raise typer.BadParameter(f"not an ISO date: {s!r}")
 
 
-def _short(rows: list[dict], width: int = 90) -> list[dict]:
-    out = []
-    for r in rows:
-        r = dict(r)
-        if r.get("title") and len(r["title"]) > width:
-            r["title"] = r["title"][: width - 1] + "…"
-        out.append(r)
-    return out
-
-
 def register(app: typer.Typer) -> None:
-    from .cli import console, emit_rows, err, open_store, progress_bar
+    from .cli import CsvOpt, DbOpt, JsonOpt, console, emit_rows, err, open_store, progress_bar
 
     @app.command("link")
     def link_cmd(db: Optional[Path] = DbOpt,
@@ -109,7 +96,7 @@ def register(app: typer.Typer) -> None:
             if st.get("note"):
                 console.print(f"[dim]{st['note']}[/dim]")
         if info["links"]:
-            emit_rows(_short(info["links"]), as_json=False, as_csv=False, title="letters answering it",
+            emit_rows(info["links"], as_json=False, as_csv=False, title="letters answering it",
                       columns=["from_id", "date", "relation", "score", "accepted", "evidence", "title"])
         if info["links_from"]:
             emit_rows(info["links_from"], as_json=False, as_csv=False, title="what it answers",
@@ -128,7 +115,7 @@ def register(app: typer.Typer) -> None:
             _today(since)
         rows = list_commitments(open_store(db), overdue=overdue, ministry=ministry, since=since, member=member,
                                 today=_today(today))
-        emit_rows(rows if (as_json or as_csv) else _short(rows), as_json=as_json, as_csv=as_csv,
+        emit_rows(rows, as_json=as_json, as_csv=as_csv,
                   title="commitments", columns=None if (as_json or as_csv) else
                   ["id", "status", "date", "ministry", "deadline_end", "days_overdue", "days_late", "fulfilled_by",
                    "member", "title"])
@@ -141,5 +128,5 @@ def register(app: typer.Typer) -> None:
         """Motions with their status."""
         from .status import list_motions
         rows = list_motions(open_store(db), open_only=open_only, dossier=dossier, today=_today(today))
-        emit_rows(rows if (as_json or as_csv) else _short(rows), as_json=as_json, as_csv=as_csv, title="motions",
+        emit_rows(rows, as_json=as_json, as_csv=as_csv, title="motions",
                   columns=None if (as_json or as_csv) else LIST_COLUMNS)

@@ -24,7 +24,9 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
           today: Optional[date] = None, progress=None) -> dict:
     """Run every stage over `paths`/`jsonl` (default: the bundled real documents). Returns a report dict."""
     from .ingest import ingest_jsonl, ingest_paths
+    from .link import link_store
     from .stages import extract_all
+    from .status import compute_status, list_commitments
     if paths is None and jsonl is None:
         paths, jsonl = [BUNDLED_DOCUMENTS], BUNDLED_JSONL
     timings, errors = {}, []
@@ -34,7 +36,7 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
         from .ingest import iter_files
         files = list(iter_files(paths))
         adv = step("ingest files", len(files))
-        r = ingest_paths(store, paths, progress=lambda _p: adv())
+        r = ingest_paths(store, files, progress=lambda _p: adv())
         errors += [{"stage": "ingest", "origin": o, "error": e} for o, e in r.errors]
     for j in jsonl or []:
         adv = step(f"ingest {Path(j).name}", None)
@@ -47,30 +49,21 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
     errors += [{"stage": "extract", "origin": d, "error": e} for d, e in ex.errors]
     timings["extract_s"] = round(time.perf_counter() - t1, 2)
     t2 = time.perf_counter()
-    link_stats = {}
-    try:
-        from .link import link_store
-    except ImportError:
-        link_store = None
-    if link_store:
-        adv = step("link", None)
-        link_stats = link_store(store, progress=lambda done, total: adv(0, completed=done, total=total))
+    adv = step("link", None)
+    # the ledger is computed once, below, for the day the build is for
+    link_stats = link_store(store, progress=lambda done, total: adv(0, completed=done, total=total),
+                            update_status=False)
     timings["link_s"] = round(time.perf_counter() - t2, 2)
     report = {"database": str(store.path), "counts": store.counts(), "timings": timings, "errors": errors,
               "link": link_stats}
-    try:
-        from .status import compute_status, list_commitments
-    except ImportError:
-        return report
     t3 = time.perf_counter()
     rows = compute_status(store, today=today)
     timings["status_s"] = round(time.perf_counter() - t3, 2)
-    by = {}
+    by: dict = {}
     for r in rows:
-        st = getattr(r, "status", None) or (r.get("status") if isinstance(r, dict) else None)
-        by[st] = by.get(st, 0) + 1
+        by[r.status] = by.get(r.status, 0) + 1
     report["status_counts"] = by
-    report["overdue_commitments"] = [_plain(c) for c in list_commitments(store, overdue=True)][:15]
+    report["overdue_commitments"] = list_commitments(store, overdue=True)[:15]
     report["motions_declared_done"] = [
         dict(r) for r in store.db.query(
             "select m.ref as motion, m.doc_id as letter, d.date as letter_date, m.text as mention "
@@ -78,13 +71,6 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
             "order by d.date")]
     timings["total_s"] = round(time.perf_counter() - t0, 2)
     return report
-
-
-def _plain(x):
-    if isinstance(x, dict):
-        return x
-    import dataclasses
-    return dataclasses.asdict(x) if dataclasses.is_dataclass(x) else dict(x)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,10 +27,6 @@ class IngestResult:
     unchanged: list[str] = field(default_factory=list)  # bytes seen before
     errors: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def to_json(self) -> dict:
         return {"added": self.added, "merged": self.merged, "unchanged": self.unchanged,
                 "errors": [{"origin": o, "error": e} for o, e in self.errors]}

@@ -41,12 +41,9 @@ MIN_SCORE = 0.05                # weaker candidates are not stored
 MAX_BLOCK = 400                 # candidates per letter taken from rare-term postings
 
 AMENDED_SLACK_DAYS = 2
-RELATIONS = ("fulfils", "responds", "mentions")
 
 
 # --------------------------------------------------------------------------- text normalisation
-
-_FOLD_CACHE: dict[str, str] = {}
 
 
 def fold(s: str) -> str:
@@ -209,30 +206,7 @@ def topic_of_motion_title(title: str) -> str:
     return re.sub(r"\s*\(?\s*t\.\s?v\.\s?v\..*$", "", topic, flags=re.I | re.S).strip()
 
 
-# --------------------------------------------------------------------------- explicit references (fallback)
-
-_KST_ID = re.compile(r"\bkst-(\d{5})(?:-([A-Z0-9]+))?-(\d+|[A-Z]{1,3})\b", re.I)
-# "Kamerstuk 36583-14", "Kamerstuk 21501-02-3021", "Kamerstukken 35 300 VII, nr. 20", "t.v.v. Kamerstuk 36410-V-12"
-_KST_REF = re.compile(
-    r"\bKamerstuk(?:ken)?(?:\s+I{1,2})?(?:\s+\d{4}/\d{2,4},?)?\s+(?P<dossier>\d{2}\s?\d{3})"
-    r"(?:\s*(?:-\s*|\s)(?P<toev>[A-Z]{1,5}|\d{1,2}|[A-Z]-\d+))??"
-    r"(?:\s*,\s*nr\.\s*|\s*-\s*)(?P<nr>\d{1,4})\b")
-
-
-def canonical_kst(dossier: str, toev: Optional[str], nr: str) -> str:
-    d = dossier.replace(" ", "")
-    return f"kst-{d}-{toev.upper()}-{nr}" if toev else f"kst-{d}-{nr}"
-
-
-def fallback_references(text: str) -> list[tuple[str, int, int]]:
-    """Kamerstuk references as (id, start, end); used only when kamerstukken.nlp.references is not there."""
-    out = []
-    for m in _KST_REF.finditer(text or ""):
-        out.append((canonical_kst(m.group("dossier"), m.group("toev"), m.group("nr")), m.start(), m.end()))
-    for m in _KST_ID.finditer(text or ""):
-        out.append((canonical_kst(m.group(1), m.group(2), m.group(3)), m.start(), m.end()))
-    return out
-
+# --------------------------------------------------------------------------- ids
 
 def dossier_of_id(kid: str) -> Optional[str]:
     m = re.match(r"kst-(\d{5}(?:-[A-Z0-9]+)?)-[A-Z0-9]+$", kid or "", re.I)
@@ -895,59 +869,42 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
     return out
 
 
-# --------------------------------------------------------------------------- the extract modules (optional)
+# --------------------------------------------------------------------------- the extract modules
+# Imported when first needed (the NLP layer takes about a second to load). A text that makes one of them fail
+# gives nothing here, so that one letter cannot stop the linking of the others.
 
-def _nlp_refs(text: str, footnotes: Optional[dict] = None) -> Optional[list[tuple[str, str, int, int]]]:
-    try:
-        from .nlp.references import find_references  # type: ignore
-    except Exception:
-        return None
+def _nlp_refs(text: str, footnotes: Optional[dict] = None) -> list[tuple[str, str, int, int]]:
+    from .nlp.references import find_references
     try:
         return [(r.id, r.via, r.char_start, r.char_end) for r in find_references(text, footnotes)]
-    except Exception:
-        return None
+    except Exception:  # noqa: BLE001
+        return []
 
 
-def _nlp_mentions(text: str, footnotes: Optional[dict] = None) -> Optional[list]:
-    try:
-        from .nlp.motions import find_motion_mentions  # type: ignore
-    except Exception:
-        return None
+def _nlp_mentions(text: str, footnotes: Optional[dict] = None) -> list:
+    from .nlp.motions import find_motion_mentions
     try:
         return list(find_motion_mentions(text, footnotes))
-    except Exception:
-        return None
+    except Exception:  # noqa: BLE001
+        return []
 
 
 def _nlp_parse_motion(text: str, title: str, mid: str):
-    try:
-        from .nlp.motions import parse_motion_text  # type: ignore
-    except Exception:
-        return None
+    from .nlp.motions import parse_motion_text
     try:
         return parse_motion_text(text, title, mid)
-    except Exception:
+    except Exception:  # noqa: BLE001
         return None
 
 
-def _nlp_deadlines(text: str, anchor: Optional[str]) -> Optional[list[tuple[str, str, str, str]]]:
-    """Deadlines of a text as (text, kind, start, end), from kamerstukken.nlp.deadlines when present."""
+def _nlp_deadlines(text: str, anchor: Optional[str]) -> list[tuple[str, str, str, str]]:
+    """Deadlines of a text as (text, kind, start, end)."""
+    from .nlp.deadlines import find_deadlines
     try:
-        from .nlp import deadlines as dl  # type: ignore
-    except Exception:
-        return None
-    fn = getattr(dl, "find_deadlines", None) or getattr(dl, "extract_deadlines", None)
-    if fn is None:
-        return None
-    try:
-        anchor_d = date.fromisoformat(anchor) if anchor else None
-        res = fn(text, anchor_d)
-    except Exception:
-        try:
-            res = fn(text, anchor)
-        except Exception:
-            return None
-    return [(d.text, d.kind, d.start, d.end) for d in res]
+        return [(d.text, d.kind, d.start, d.end)
+                for d in find_deadlines(text, date.fromisoformat(anchor) if anchor else None)]
+    except Exception:  # noqa: BLE001
+        return []
 
 
 _FALLBACK_DEADLINE = re.compile(r"\b(v[oó]{2}r|uiterlijk|niet\s+later\s+dan)\s+(\d{1,2})\s+(" + "|".join(MONTHS) +
@@ -993,13 +950,14 @@ def _tables(store) -> set[str]:
     return set(store.db.table_names())
 
 
-def _deadlines_by_doc(store, doc_ids: Optional[set] = None) -> dict[str, list[tuple]]:
+def _deadlines_by_doc(store, doc_ids: set) -> dict[str, list[tuple]]:
+    """The dated deadlines found in the documents `doc_ids`, by document, in text order."""
     out: dict[str, list[tuple]] = {}
-    if "deadlines" not in _tables(store):
+    if not doc_ids:
         return out
     for r in store.db.execute('select doc_id, text, kind, start, "end", char_start, char_end from deadlines '
                               'where "end" is not null order by doc_id, char_start'):
-        if doc_ids is None or r[0] in doc_ids:
+        if r[0] in doc_ids:
             out.setdefault(r[0], []).append(r[1:])
     return out
 
@@ -1058,7 +1016,6 @@ def motion_row_from_document(doc: dict, existing: Optional[dict] = None,
                 continue
             if row.get(k) in (None, "", "[]") and v not in (None, "", "[]"):
                 row[k] = v   # keep what the citing text said when the document says nothing
-        row["known_from"] = "document"
     return row
 
 
@@ -1079,10 +1036,10 @@ def sync_motions(store) -> dict:
     now = now_iso()
     rows = []
     # a row the extract stage (or an earlier run) made from the motion's own document is left as it is
-    docs = [r for r in store.db.query("select id, title, text, date, dossier, meta, updated_at from documents "
-                                      "where kind = 'motion'")
-            if existing.get(r["id"], {}).get("known_from") != "document"]
-    dls = _deadlines_by_doc(store, {d["id"] for d in docs}) if docs else {}
+    docs = list(store.db.query("select d.id, d.title, d.text, d.date, d.dossier, d.meta, d.updated_at "
+                               "from documents d left join motions m on m.id = d.id "
+                               "where d.kind = 'motion' and coalesce(m.known_from, '') != 'document'"))
+    dls = _deadlines_by_doc(store, {d["id"] for d in docs})
     for d in docs:
         cur = existing.get(d["id"])
         row = motion_row_from_document(d, cur, dls.get(d["id"]))
@@ -1090,19 +1047,18 @@ def sync_motions(store) -> dict:
             rows.append({**{k: None for k in _MOTION_COLS}, **(cur or {}), **row, "updated_at": now})
         existing[d["id"]] = row
     n_doc = len(rows)
-    if "motion_mentions" in _tables(store):
-        q = ("select mm.doc_id, mm.ref, mm.submitters, mm.request, mm.char_start, mm.char_end, mm.text, "
-             "d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
-             "where mm.ref is not null and mm.ref != '' order by d.date, mm.doc_id, mm.idx")
-        refs = list(store.db.execute(q))
-        dls = _deadlines_by_doc(store, {r[0] for r in refs if r[1] not in existing}) if refs else {}
-        for doc_id, ref, subs, request, cs, ce, text, ddate in refs:
-            if ref in existing:
-                continue
-            row = _reference_motion_row(ref, _loads(subs, []), request, cs if cs is not None else -1,
-                                        ce if ce is not None else -1, text, ddate, dls.get(doc_id, []))
-            rows.append({**{k: None for k in _MOTION_COLS}, **row, "updated_at": now})
-            existing[ref] = row
+    q = ("select mm.doc_id, mm.ref, mm.submitters, mm.request, mm.char_start, mm.char_end, mm.text, "
+         "d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
+         "where mm.ref is not null and mm.ref != '' order by d.date, mm.doc_id, mm.idx")
+    refs = list(store.db.execute(q))
+    dls = _deadlines_by_doc(store, {r[0] for r in refs if r[1] not in existing})
+    for doc_id, ref, subs, request, cs, ce, text, ddate in refs:
+        if ref in existing:
+            continue
+        row = _reference_motion_row(ref, _loads(subs, []), request, cs if cs is not None else -1,
+                                    ce if ce is not None else -1, text, ddate, dls.get(doc_id, []))
+        rows.append({**{k: None for k in _MOTION_COLS}, **row, "updated_at": now})
+        existing[ref] = row
     if rows:
         with store.transaction():
             store.db["motions"].upsert_all(rows, pk="id", alter=True)
@@ -1125,32 +1081,33 @@ def _reference_motion_row(ref, subs, request, cs, ce, text, anchor, doc_deadline
 _TVV = re.compile(r"t\.v\.v\.\s*(?:Kamerstuk\s+)?(\d{5}(?:-[A-Z0-9]+)?-\d+)", re.I)
 
 
+def _motion_target(r: dict) -> Target:
+    """A `Target` from a `motions` row (with `head`, the start of its document's text, when there is one)."""
+    subs = _loads(r.get("submitters"), [])
+    title = r.get("title") or ""
+    tnames = names_from_title(title) or subs[:2]
+    sig = [s for s in subs if all(name_key(s) != name_key(x) for x in tnames)]
+    dicta = _loads(r.get("dicta"), [])
+    cons = _loads(r.get("considerations"), [])
+    tvv = _TVV.search(title)
+    return Target(id=r["id"], kind="motion", title=title, text=" ".join(cons + dicta), date=r.get("date"),
+                  replaces=("kst-" + tvv.group(1).replace(" ", "")) if tvv else None,
+                  dossier=r.get("dossier"), names=tnames, sig_names=sig,
+                  topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
+                  zaak_nummer=r.get("zaak_nummer"), debate=dossier_title_of(r.get("head") or ""))
+
+
 def targets_from_store(store) -> list[Target]:
-    out = []
-    for r in store.db.query("select m.*, substr(d.text, 1, 400) as head from motions m "
-                            "left join documents d on d.id = m.doc_id"):
-        subs = _loads(r.get("submitters"), [])
-        title = r.get("title") or ""
-        tnames = names_from_title(title) or subs[:2]
-        sig = [s for s in subs if all(name_key(s) != name_key(x) for x in tnames)]
-        dicta = _loads(r.get("dicta"), [])
-        cons = _loads(r.get("considerations"), [])
-        tvv = _TVV.search(title)
-        out.append(Target(id=r["id"], kind="motion", title=title, text=" ".join(cons + dicta), date=r.get("date"),
-                          replaces=("kst-" + tvv.group(1).replace(" ", "")) if tvv else None,
-                          dossier=r.get("dossier"), names=tnames, sig_names=sig,
-                          topic=topic_of_motion_title(title) if title else " ".join(dicta)[:300],
-                          zaak_nummer=r.get("zaak_nummer"), debate=dossier_title_of(r.get("head") or "")))
-    if "commitments" in _tables(store):
-        for r in store.db.query("select c.*, d.dossier as doc_dossier, d.date as doc_date from commitments c "
-                                "left join documents d on d.id = c.doc_id"):
-            member = r.get("member") or ""
-            names = split_names(re.sub(r"^(?:het\s+lid|de\s+leden|lid)\s+", "", member)) if member else []
-            names = [re.sub(r"\s*\(.*$", "", n) for n in names]
-            out.append(Target(id=r["id"], kind="commitment", title=r.get("topic") or "", text=r.get("text") or "",
-                              date=r.get("date") or r.get("doc_date"), dossier=r.get("doc_dossier"),
-                              ministry=r.get("ministry"), names=names, topic=r.get("topic") or "",
-                              source_doc=r.get("doc_id")))
+    out = [_motion_target(r) for r in store.db.query("select m.*, substr(d.text, 1, 400) as head from motions m "
+                                                      "left join documents d on d.id = m.doc_id")]
+    for r in store.db.query("select c.*, d.dossier as doc_dossier, d.date as doc_date from commitments c "
+                            "left join documents d on d.id = c.doc_id"):
+        member = r.get("member") or ""
+        names = split_names(re.sub(r"^(?:het\s+lid|de\s+leden|lid)\s+", "", member)) if member else []
+        out.append(Target(id=r["id"], kind="commitment", title=r.get("topic") or "", text=r.get("text") or "",
+                          date=r.get("date") or r.get("doc_date"), dossier=r.get("doc_dossier"),
+                          ministry=r.get("ministry"), names=names, topic=r.get("topic") or "",
+                          source_doc=r.get("doc_id")))
     return out
 
 
@@ -1175,7 +1132,7 @@ def _seg_has(seg: str, kid: str) -> bool:
     return "".join(parts) in flat.replace("-", "") if parts else False
 
 
-def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
+def letter_from_store(row: dict, extra: dict) -> LetterRec:
     """A `LetterRec` from a documents row and what the extract stage stored about it (or, when it stored
     nothing, what the extract modules — or this module's fallbacks — find in the title and text)."""
     did, title, text = row["id"], row.get("title") or "", row.get("text") or ""
@@ -1185,26 +1142,17 @@ def letter_from_store(store, row: dict, extra: dict) -> LetterRec:
     title_mentions = mentions_in_title(title)
     footnotes = extra.get("footnotes", {}).get(did) or {}
     if stored_mentions is None and text:
-        found = _nlp_mentions(text, footnotes)
-        if found is not None:
-            stored_mentions = [{"ref": m.ref, "submitters": list(m.submitters), "declared_done": m.declared_done,
-                                "request": m.request, "text": m.text, "char_start": m.char_start,
-                                "char_end": m.char_end} for m in found]
+        stored_mentions = [{"ref": m.ref, "submitters": list(m.submitters), "declared_done": m.declared_done,
+                            "request": m.request, "text": m.text, "char_start": m.char_start,
+                            "char_end": m.char_end} for m in _nlp_mentions(text, footnotes)]
     if not refs:
         # no rows from the extract stage: read the title (and text) ourselves
-        got = _nlp_refs(title) if title else None
-        if got is None:
-            got = [(i, "title", s, e) for i, s, e in fallback_references(title)]
+        got = _nlp_refs(title) if title else []
         # "(t.v.v. 32847-1330)": the motion a gewijzigde motie replaces, not the one the letter is about
         refs += [(i, "title-tvv" if (s is not None and s >= 0 and "t.v.v" in title[max(0, s - 25):s + 8].lower())
                   else "title") for i, _via, s, _e in got]
         if text and did not in extra.get("has_extraction", set()):
-            got = _nlp_refs(text, footnotes)
-            if got is None:
-                got = [(i, "text", s, e) for i, s, e in fallback_references(text)]
-                for mark, ftext in footnotes.items():
-                    got += [(i, "footnote", s, e) for i, s, e in fallback_references(ftext)]
-            refs += [(i, via) for i, via, _s, _e in got]
+            refs += [(i, via) for i, via, _s, _e in _nlp_refs(text, footnotes)]
     for m in title_mentions:
         # "... over X (Kamerstuk 36583-14)": the reference inside a mention's segment is that motion's id
         if m.ref is None:
@@ -1295,27 +1243,22 @@ def _extraction_maps(store) -> dict:
     return extra
 
 
-def _ensure_state_table(store) -> None:
-    if "link_state" not in _tables(store):
-        store.db["link_state"].create({"id": str, "kind": str, "fingerprint": str, "updated_at": str},
-                                      pk=("kind", "id"), if_not_exists=True)
-
-
 def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[int, int], None]] = None,
-               kinds: tuple[str, ...] = ("letter",), keep: int = KEEP, threshold: float = ACCEPT_THRESHOLD) -> dict:
+               kinds: tuple[str, ...] = ("letter",), keep: int = KEEP, threshold: float = ACCEPT_THRESHOLD,
+               update_status: bool = True) -> dict:
     """Link every follow-up document in the store; write table `links`. Idempotent: re-running with nothing
     new writes nothing. Incremental: only letters that are new or changed, and letters that share a blocking
-    key with a new or changed motion/commitment, are (re)linked. `incremental=False` relinks all."""
+    key with a new or changed motion/commitment, are (re)linked. `incremental=False` relinks all.
+    `update_status=False`: leave the status ledger to the caller (`build` computes it for its own day)."""
     from .store import now_iso
     stats: dict[str, Any] = sync_motions(store)
-    _ensure_state_table(store)
     targets = targets_from_store(store)
     extra = _extraction_maps(store)
     state = {(k, i): f for k, i, f in store.db.execute("select kind, id, fingerprint from link_state")}
     qk = ",".join("?" * len(kinds))
     letter_rows = list(store.db.query(f"select id, title, text, date, dossier, ministry, meta, updated_at from documents "
                                       f"where kind in ({qk}) order by id", list(kinds)))
-    letters = [(letter_from_store(store, r, extra), r.get("updated_at") or "") for r in letter_rows]
+    letters = [(letter_from_store(r, extra), r.get("updated_at") or "") for r in letter_rows]
     # motions a letter cites that the store does not hold yet get a row known_from='reference'
     known = {t.id.lower() for t in targets}
     new_rows = []
@@ -1329,7 +1272,7 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
         with store.transaction():
             store.db["motions"].upsert_all(new_rows, pk="id", alter=True)
         stats["motions_from_references"] = stats.get("motions_from_references", 0) + len(new_rows)
-        targets = targets_from_store(store)
+        targets += [_motion_target(r) for r in new_rows]   # the index sorts its targets itself
     target_fp = {t.id: _target_fingerprint(t) for t in targets}
     letter_fp = {rec.id: _letter_fingerprint(rec, upd) for rec, upd in letters}
     changed_targets = [t for t in targets if state.get(("target", t.id)) != target_fp[t.id]]
@@ -1347,6 +1290,7 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
             keys |= index.keys_of(t)
         keys |= {"id:" + g.lower() for g in gone_targets}
         min_ord = min((t.ord for t in changed_targets if t.ord), default=0)
+        changed_dossiers = {t.dossier for t in changed_targets if t.dossier}
         linked_to_gone = {r[0] for g in gone_targets for r in
                           store.db.execute("select from_id from links where to_id = ?", [g])}
         for rec, _ in letters:
@@ -1354,7 +1298,7 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
                 continue
             if rec.id in linked_to_gone or ((rec.ord or 10 ** 7) + SLACK_DAYS >= min_ord and letter_keys(rec) & keys):
                 todo.add(rec.id)
-            elif rec.dossier and any(t.dossier == rec.dossier for t in changed_targets):
+            elif rec.dossier in changed_dossiers:
                 todo.add(rec.id)
     n_links = n_written = 0
     done = 0
@@ -1408,19 +1352,22 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
             progress(done, total)
     flush()
     with store.transaction():
-        for t in changed_targets:
-            store.db["link_state"].upsert({"kind": "target", "id": t.id, "fingerprint": target_fp[t.id],
-                                           "updated_at": now}, pk=("kind", "id"))
-        for g in gone_targets:
-            store.db.execute("delete from link_state where kind = 'target' and id = ?", [g])
+        if changed_targets:
+            store.db["link_state"].upsert_all([{"kind": "target", "id": t.id, "fingerprint": target_fp[t.id],
+                                                "updated_at": now} for t in changed_targets], pk=("kind", "id"))
+        if gone_targets:
+            store.db.conn.executemany("delete from link_state where kind = 'target' and id = ?",
+                                      [(g,) for g in gone_targets])
     stats.update({"letters": len(letters), "targets": len(targets), "relinked": total, "links": n_links,
                   "rows_written": n_written,
                   "accepted": store.db.execute("select count(*) from links where accepted = 1").fetchone()[0]})
     # the status ledger follows the links: rebuilt here when anything it reads changed (queries only read it)
-    from .status import compute_status
-    never = not store.db.execute("select 1 from meta where key = 'status_computed'").fetchone()
-    if never or n_written or changed_targets or gone_targets:
-        compute_status(store)
+    if update_status:
+        from .status import compute_status, ensure_status
+        if n_written or changed_targets or gone_targets:
+            compute_status(store)
+        else:
+            ensure_status(store)
     return stats
 
 

@@ -100,10 +100,8 @@ def save_motion_record(store: Store, doc: Document, ex: Extractions) -> None:
         row["besluit"] = doc.meta["besluit_motiematcher_unverified"]
     if doc.meta.get("zaak_nummer"):
         row["zaak_nummer"] = doc.meta["zaak_nummer"]
-    existing = store.db.execute("select * from motions where id = ?", [doc.id]).fetchone()
-    if existing:
-        cols = [c[0] for c in store.db.execute("select * from motions limit 0").description]
-        old = dict(zip(cols, existing))
+    old = next(store.db.query("select * from motions where id = ?", [doc.id]), None)
+    if old:
         for k, v in list(row.items()):
             if v in (None, "", "[]") and old.get(k) not in (None, ""):
                 row.pop(k)

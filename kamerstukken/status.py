@@ -116,15 +116,24 @@ def _links_by_target(store) -> dict[str, list[dict]]:
 
 
 def _declared_done(store) -> dict[str, list[tuple[str, str]]]:
-    """Letters that declare a motion done, by the motion's id: explicit (motion_mentions.declared_done with a
-    ref) and through links whose evidence says so."""
+    """Letters that declare a motion done, by the motion's id (motion_mentions.declared_done with a ref); the
+    links whose evidence says so are added by `_from_links`."""
     out: dict[str, list[tuple[str, str]]] = {}
-    if "motion_mentions" in store.db.table_names():
-        q = ("select mm.ref, mm.doc_id, d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
-             "where mm.declared_done = 1 and mm.ref is not null")
-        for ref, doc_id, d in store.db.execute(q):
-            out.setdefault(ref, []).append((doc_id, d))
+    q = ("select mm.ref, mm.doc_id, d.date from motion_mentions mm left join documents d on d.id = mm.doc_id "
+         "where mm.declared_done = 1 and mm.ref is not null")
+    for ref, doc_id, d in store.db.execute(q):
+        out.setdefault(ref, []).append((doc_id, d))
     return out
+
+
+def _from_links(ls: list[dict]) -> tuple[list[tuple], list[tuple], Optional[str]]:
+    """From a target's accepted links: the fulfilling letters, those that declare it done, and the first letter
+    that responds to it (by date)."""
+    fulfilling = [(l["from_id"], l["letter_date"]) for l in ls if l["relation"] == "fulfils"]
+    claims = [(l["from_id"], l["letter_date"]) for l in ls
+              if l["relation"] == "fulfils" and "declared done" in (l["evidence"] or "")]
+    responds = sorted((l["letter_date"] or "", l["from_id"]) for l in ls if l["relation"] == "responds")
+    return fulfilling, claims, (responds[0][1] if responds else None)
 
 
 def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
@@ -134,14 +143,9 @@ def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
     links = _links_by_target(store)
     declared = _declared_done(store)
     rows: list[StatusRow] = []
-    tables = set(store.db.table_names())
-    mcols = store.db["motions"].columns_dict if "motions" in tables else {}
     for m in store.db.query("select * from motions order by date, id"):
         mid = m["id"]
-        ls = links.get(mid, [])
-        fulfilling = [(l["from_id"], l["letter_date"]) for l in ls if l["relation"] == "fulfils"]
-        claims = [(l["from_id"], l["letter_date"]) for l in ls
-                  if l["relation"] == "fulfils" and "declared done" in (l["evidence"] or "")]
+        fulfilling, claims, responded_by = _from_links(links.get(mid, []))
         for lid, d in declared.get(mid, []):
             if all(lid != c[0] for c in claims):
                 claims.append((lid, d))
@@ -150,33 +154,28 @@ def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
         row = StatusRow(id=mid, kind="motion", title=m.get("title") or "", date=m.get("date"),
                         dossier=m.get("dossier"), member=", ".join(subs) or None,
                         deadline_text=m.get("deadline_text"), deadline_end=m.get("deadline_end"), **dec)
-        responds = sorted((l["letter_date"] or "", l["from_id"]) for l in ls if l["relation"] == "responds")
-        row.responded_by = responds[0][1] if responds else None
+        row.responded_by = responded_by
         if row.status not in DONE and _not_adopted(m.get("besluit")):
             row.status, row.days_overdue = "not_adopted", None
-        reg = m.get("uitvoeringsstatus") if "uitvoeringsstatus" in mcols else None
-        _register(row, reg)
+        _register(row, m.get("uitvoeringsstatus"))
         if m.get("known_from") == "reference":
             row.note = _join(row.note, "known only from a citing letter")
         rows.append(row)
-    if "commitments" in tables:
-        q = ("select c.*, d.date as doc_date, d.dossier as doc_dossier, d.ministry as doc_ministry "
-             "from commitments c left join documents d on d.id = c.doc_id order by c.date, c.id")
-        for c in store.db.query(q):
-            cid = c["id"]
-            ls = [l for l in links.get(cid, []) if l["from_id"] != c.get("doc_id")]
-            fulfilling = [(l["from_id"], l["letter_date"]) for l in ls if l["relation"] == "fulfils"]
-            claims = [(l["from_id"], l["letter_date"]) for l in ls
-                      if l["relation"] == "fulfils" and "declared done" in (l["evidence"] or "")]
-            dec = decide(c.get("date") or c.get("doc_date"), c.get("deadline_end"), fulfilling, claims, today)
-            row = StatusRow(id=cid, kind="commitment", title=c.get("text") or c.get("topic") or "",
-                            date=c.get("date") or c.get("doc_date"), dossier=c.get("doc_dossier"),
-                            ministry=c.get("ministry") or c.get("doc_ministry"), member=c.get("member"),
-                            deadline_text=c.get("deadline_text"), deadline_end=c.get("deadline_end"), **dec)
-            responds = sorted((l["letter_date"] or "", l["from_id"]) for l in ls if l["relation"] == "responds")
-            row.responded_by = responds[0][1] if responds else None
-            _register(row, c.get("register_status"))
-            rows.append(row)
+    q = ("select c.*, d.date as doc_date, d.dossier as doc_dossier, d.ministry as doc_ministry "
+         "from commitments c left join documents d on d.id = c.doc_id order by c.date, c.id")
+    for c in store.db.query(q):
+        cid = c["id"]
+        # the document a commitment was made in does not settle it
+        fulfilling, claims, responded_by = _from_links([l for l in links.get(cid, [])
+                                                        if l["from_id"] != c.get("doc_id")])
+        dec = decide(c.get("date") or c.get("doc_date"), c.get("deadline_end"), fulfilling, claims, today)
+        row = StatusRow(id=cid, kind="commitment", title=c.get("text") or c.get("topic") or "",
+                        date=c.get("date") or c.get("doc_date"), dossier=c.get("doc_dossier"),
+                        ministry=c.get("ministry") or c.get("doc_ministry"), member=c.get("member"),
+                        deadline_text=c.get("deadline_text"), deadline_end=c.get("deadline_end"), **dec)
+        row.responded_by = responded_by
+        _register(row, c.get("register_status"))
+        rows.append(row)
     now = now_iso()
     with store.transaction():
         store.db.execute("delete from status")
