@@ -16,28 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
+from benchlib import ROOT, SHARED, read_jsonl  # noqa: E402  (puts the project on sys.path)
 from kamerstukken.link import link_store  # noqa: E402
 from kamerstukken.models import content_hash  # noqa: E402
 from kamerstukken.store import Store, now_iso  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
 MOTIONS = SHARED / "corpus/tk_moties_2023_2025/moties.jsonl"
 LETTERS = SHARED / "corpus/tk_brieven_regering_2024_2025/brieven_regering_metadata.jsonl"
 
 
 def load(path: Path) -> list[dict]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return list(read_jsonl(path))
 
 
 def base_docs() -> list[dict]:

@@ -30,6 +30,8 @@ PKG_DATA = ROOT / "kamerstukken" / "data"
 BUNDLED_MOTIONS = PKG_DATA / "corpus" / "motions.jsonl.gz"
 BUNDLED_LETTERS = PKG_DATA / "corpus" / "letters.jsonl.gz"
 BUNDLED_DOCUMENTS = PKG_DATA / "documents"
+# the read-only project data (corpus, gold, tools) next to the project, or where the workplace mounts it
+SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -40,10 +42,6 @@ if str(ROOT) not in sys.path:
 def maxrss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def children_maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -130,17 +128,3 @@ def corpus_records(name: str, moties: Optional[str] = None) -> list[dict]:
                  "title": r.get("onderwerp") or "", "text": r.get("tekst") or ""}
                 for r in read_jsonl(Path(moties)) if r.get("tekst")]
     raise ValueError(f"unknown corpus {name!r}")
-
-
-def mb(nbytes: float) -> float:
-    return nbytes / 1_000_000
-
-
-def fmt_num(x: Any, nd: int = 2) -> str:
-    if isinstance(x, float):
-        if abs(x) >= 100:
-            return f"{x:,.0f}"
-        return f"{x:.{nd}f}"
-    if isinstance(x, int):
-        return f"{x:,}"
-    return "" if x is None else str(x)

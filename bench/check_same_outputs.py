@@ -24,8 +24,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path("/work/shared")
+from benchlib import ROOT, SHARED
+
 SNAPSHOT = ROOT / "bench" / ".cache" / "nlp_outputs_snapshot.json"
 N_MOTIONS = 2000
 

@@ -13,25 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
+from benchlib import SHARED, read_jsonl  # noqa: E402  (puts the project on sys.path)
+from kamerstukken.ingest import ingest_jsonl  # noqa: E402
 from kamerstukken.link import export_links, link_store  # noqa: E402
-from kamerstukken.models import Document  # noqa: E402
 from kamerstukken.store import Store  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
 
 
 def load(path: Path) -> list[dict]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return list(read_jsonl(path))
 
 
 def docs_like_scorer(pairs: list[dict], motions: list[dict]) -> list[dict]:
@@ -53,19 +46,10 @@ def docs_like_scorer(pairs: list[dict], motions: list[dict]) -> list[dict]:
 
 
 def ingest(store: Store, docs: list[dict], workdir: Path) -> None:
-    try:
-        from kamerstukken.ingest import ingest_jsonl  # the lead's ingest, when it exists
-    except Exception:
-        ingest_jsonl = None
-    if ingest_jsonl is not None:
-        p = workdir / "docs.jsonl"
-        p.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-        ingest_jsonl(store, p)
-        return
-    with store.transaction():
-        for d in docs:
-            store.upsert_document(Document(id=d["id"], kind=d["kind"], title=d["title"], date=d["date"] or None,
-                                           text=d["text"]))
+    """The documents in through `ingest --jsonl`'s function, as the scorer does."""
+    p = workdir / "docs.jsonl"
+    p.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    ingest_jsonl(store, p)
 
 
 def score(pairs: list[dict], ranked: dict[str, list[dict]]) -> dict:

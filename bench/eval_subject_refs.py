@@ -13,18 +13,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
+from benchlib import SHARED  # noqa: E402  (puts the project on sys.path)
 from kamerstukken.nlp.extract import extract_text  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-if not SHARED.exists():
-    SHARED = Path("/work/shared")
 CSV = SHARED / "corpus/tk_zaken_2008_2025/zaak_brieven_regering_over_motie_of_toezegging_2008_2025.csv"
 
 

@@ -88,13 +88,11 @@ def _font() -> tuple[str, str] | None:
 def pdf_texts() -> list[tuple[str, str]]:
     letters = corpus_records("letters")
     texts = [(r["id"], r["text"]) for r in letters if not r["id"].startswith("seed-001")]
-    try:
-        from kamerstukken.parse import parse
-        f = DATA / "kst" / "kst-28844-269.xml"
-        texts.append(("kst-28844-269", parse(f.read_bytes(), str(f)).text))
-    except Exception:
-        pass
-    motions = corpus_records("motions")[:: max(1, len(corpus_records("motions")) // 40)][:40]
+    from kamerstukken.parse import parse
+    f = DATA / "kst" / "kst-28844-269.xml"
+    texts.append(("kst-28844-269", parse(f.read_bytes(), str(f)).text))
+    motions = corpus_records("motions")
+    motions = motions[:: max(1, len(motions) // 40)][:40]
     texts += [(r["id"], r["text"]) for r in motions]
     return texts
 
@@ -130,12 +128,12 @@ def parse_inputs() -> dict[str, dict]:
     """format → {files, origin}"""
     out: dict[str, dict] = {"kst-xml": {"files": kst_files(), "origin": "real XML (bench/data/kst)"}}
     try:
-        files, how = html_files()
+        files, _ = html_files()
         out["ob-html"] = {"files": files, "origin": "real text of the kst XMLs in ob-html page markup (generated)"}
     except Exception as exc:
         out["ob-html"] = {"files": [], "origin": f"not made: {type(exc).__name__}: {exc}"}
     try:
-        files, how = pdf_files()
+        files, _ = pdf_files()
         out["pdf"] = {"files": files, "origin": "PDFs made with fpdf2 from real letter and motion texts"}
     except Exception as exc:
         out["pdf"] = {"files": [], "origin": f"not made: {type(exc).__name__}: {exc}"}

@@ -81,13 +81,8 @@ def _init_worker(warm=None):
 
 
 def _count_sentences(texts) -> tuple[int, str]:
-    try:
-        from kamerstukken.nlp.sentences import split_sentences
-        return sum(len(split_sentences(t)) for t in texts), "kamerstukken.nlp.sentences.split_sentences"
-    except ImportError:
-        import re
-        rx = re.compile(r"[.!?](?=\s)|\n\n")
-        return sum(len(rx.findall(t)) + 1 for t in texts), "regex fallback"
+    from kamerstukken.nlp.sentences import split_sentences
+    return sum(len(split_sentences(t)) for t in texts), "kamerstukken.nlp.sentences.split_sentences"
 
 
 @task

@@ -128,7 +128,9 @@ def test_motion_status_form_and_links(server, browser):
 def test_document_with_highlighted_extractions(server, browser):
     from selenium.webdriver.common.by import By
     browser.get(server + "/document_extractions?" + urllib.parse.urlencode({"document": LETTER}))
-    marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "td.col-highlight mark")]
+    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "td.col-highlight mark"))
+    # textContent: Selenium's .text is only what is on screen, and a mark in a long cell may be scrolled away
+    marks = [m.get_attribute("textContent") for m in browser.find_elements(By.CSS_SELECTOR, "td.col-highlight mark")]
     assert any("Van Baarle" in m for m in marks)       # the motion mention, marked in its sentence
     assert any("geef ik gevolg aan mijn toezegging" in m for m in marks)  # a fulfilment statement
     hrefs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "td.col-details a")]

@@ -220,9 +220,12 @@ def exercise(stage: Stage, rnd: random.Random, double: bool = False) -> dict:
         # the kill landed, try again with half the delay
         delay = rnd.uniform(0.35, 0.8) * stage.seconds
         killed = stage.sigkill_after(delay)
-        if not killed:
+        for _retry in range(2):
+            if killed:
+                break
             delay /= 2
             killed = stage.sigkill_after(delay)
+        assert killed, f"{stage.name}: the SIGKILL never landed while the stage ran (last delay {delay:.2f}s)"
         kills.append({"delay_s": round(delay, 2), "killed": killed})
     doubles = []
     if double:

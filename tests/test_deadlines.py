@@ -177,8 +177,7 @@ def test_periods_long_before_the_document_are_past_events_not_deadlines():
 
 # real motion dicta (corpus/tk_moties_2023_2025), the motion's date as anchor
 def _triples(sentence: str, anchor: str) -> list[tuple]:
-    return [(d.text, d.kind, str(d.end) if d.end else None)
-            for d in find_deadlines(sentence, date.fromisoformat(anchor))]
+    return [(d.text, d.kind, d.end) for d in _found(sentence, anchor)]
 
 
 def test_before_a_debate_named_with_its_date():

@@ -99,6 +99,7 @@ def well_formed_deadline(d, text: str) -> None:
 def test_fuzz_find_deadlines(text, anchor):
     for d in find_deadlines(text, anchor):
         well_formed_deadline(d, text)
+        assert d.char_start >= 0 and text[d.char_start:d.char_end] == d.text, d   # found in the text: exact span
 
 
 @fuzz_settings(300)
@@ -114,6 +115,7 @@ def test_fuzz_resolve_phrase(phrase, anchor):
 def test_fuzz_find_deadlines_random_unicode(text, anchor):
     for d in find_deadlines(text, anchor):
         well_formed_deadline(d, text)
+        assert d.char_start >= 0 and text[d.char_start:d.char_end] == d.text, d
 
 
 def test_impossible_and_extreme_dates_do_not_crash():

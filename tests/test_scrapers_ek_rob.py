@@ -7,15 +7,10 @@ SYNTHETIC placeholder, not real text.
 """
 import json
 
-import pytest
-
 from kamerstukken.scrapers.eerstekamer import (fetch_ek_toezeggingen, nl_date, parse_motie_page,
                                                parse_toezeggingen, store_ek_motion)
-from kamerstukken.scrapers.http import HttpClient
-from kamerstukken.scrapers.rawstore import RawStore
 from kamerstukken.scrapers.rob import fetch_rob, parse_advice_page
-from kamerstukken.store import Store
-from replay import Reply, ReplayServer
+from replay import Reply
 
 DETAIL_TABLE = """<html><body><main>
 <h1>Toezegging Schrappen artikel 5, tweede lid, sub d van de Algemene wet gelijke behandeling (33.344) (T01970)</h1>
@@ -60,16 +55,6 @@ PAGE2 = """<html><body><main><h1>Toezeggingen</h1><ul>
 <li><a href="/toezegging/T01970_detail">(T01970)</a></li></ul></main></body></html>"""
 
 
-@pytest.fixture
-def env(tmp_path):
-    store = Store(tmp_path / "k.db")
-    client = HttpClient(rawstore=RawStore(store), rate=0, retries=1, backoff=0.01, sleep=lambda s: None)
-    with ReplayServer() as srv:
-        yield srv, store, client
-    client.close()
-    store.close()
-
-
 def test_parse_detail_page_table_layout():
     [t] = parse_toezeggingen(DETAIL_TABLE, "https://www.eerstekamer.nl/toezegging/T01970_detail")
     assert t.nummer == "T01970" and t.title.startswith("Schrappen artikel 5")
@@ -99,7 +84,6 @@ def test_nl_dates():
 
 def test_crawl_stores_register_rows_once(env):
     srv, store, client = env
-    srv.add("/toezeggingen", Reply(200, RAPPEL_LINES.encode(), content_type="text/html"))
     srv.route("/toezeggingen", lambda req: Reply(200, (PAGE2 if req.query.get("page") == "2" else RAPPEL_LINES)
                                                  .encode(), content_type="text/html"))
     srv.add("/toezegging/T01970_detail", Reply(200, DETAIL_TABLE.encode(), content_type="text/html"))

@@ -84,7 +84,7 @@ def test_search_finds_real_words_and_survives_bad_syntax(tmp_path, jsonl_file):
     hits = store.search(word)
     assert first["id"] in [h["id"] for h in hits]
     # FTS5 syntax errors fall back to a phrase search instead of a traceback
-    assert isinstance(store.search('motie "van'), list)
+    assert store.search('motie "van')                   # the phrase search finds the real hits
     assert isinstance(store.search("AND OR NOT"), list)
     with pytest.raises(SearchError):
         store.search("   ")
