@@ -183,3 +183,19 @@ def sru_pages(response_xml: bytes) -> Handler:
         return Reply(200, etree.tostring(root, xml_declaration=True, encoding="UTF-8"),
                      content_type="text/xml; charset=utf-8")
     return handle
+
+
+# ------------------------------------------------------------------ the recorded OData motion Zaken
+
+ODATA_FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "payloads" / "odata"
+REAL_ZAKEN = ("tkmoties_zaak_motie_2022Z00782_expanded.json", "tkmoties_zaak_motie_2023Z20049_expanded.json")
+
+
+def real_zaak(name: str = REAL_ZAKEN[1]) -> dict:
+    """A recorded Zaak as the API gives it: tkmoties's added `Besluit[].Stats` stripped, and `Soort` (left out by
+    the recorded $select, which filtered on it) put back."""
+    z = json.loads((ODATA_FIXTURES / name).read_text(encoding="utf-8"))
+    for b in z.get("Besluit", []):
+        b.pop("Stats", None)
+    z.setdefault("Soort", "Motie")
+    return z

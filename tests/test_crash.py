@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from replay import Reply, ReplayServer, odata_pages, sru_pages
+from replay import REAL_ZAKEN, Reply, ReplayServer, odata_pages, real_zaak, sru_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "kamerstukken" / "data"
@@ -303,13 +303,7 @@ def test_crash_link(pipeline):
 def odata_items() -> list[dict]:
     """The two real recorded motion Zaken, and SYNTHETIC variants of them (new Id/Nummer/ApiGewijzigdOp, the
     rest as recorded) so the feed spans several pages; two share a timestamp across a page boundary."""
-    def real(name):
-        z = json.loads((FIX / "odata" / name).read_text(encoding="utf-8"))
-        for b in z.get("Besluit", []):
-            b.pop("Stats", None)
-        z.setdefault("Soort", "Motie")
-        return z
-    base = [real("tkmoties_zaak_motie_2022Z00782_expanded.json"), real("tkmoties_zaak_motie_2023Z20049_expanded.json")]
+    base = [real_zaak(name) for name in REAL_ZAKEN]
     items = list(base)
     for i in range(9):
         z = copy.deepcopy(base[i % 2])

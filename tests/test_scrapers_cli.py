@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from kamerstukken.scrapers.cli import fetch_app
 from kamerstukken.store import Store
-from replay import Reply, ReplayServer, odata_pages
+from replay import Reply, ReplayServer, odata_pages, real_zaak
 
 FIX = Path(__file__).parent / "fixtures" / "payloads"
 
@@ -18,16 +18,9 @@ def srv():
         yield s
 
 
-def zaak():
-    z = json.loads((FIX / "odata" / "tkmoties_zaak_motie_2023Z20049_expanded.json").read_text(encoding="utf-8"))
-    for b in z["Besluit"]:
-        b.pop("Stats", None)
-    return z
-
-
 def test_fetch_moties_json_and_rerun(srv, tmp_path, monkeypatch):
     monkeypatch.setenv("KAMERSTUKKEN_ODATA_URL", srv.url + "/odata")
-    srv.route("/odata/Zaak", odata_pages(srv, [zaak()]))
+    srv.route("/odata/Zaak", odata_pages(srv, [real_zaak()]))
     db = str(tmp_path / "k.db")
     r = CliRunner().invoke(fetch_app, ["moties", "--db", db, "--json", "--rate", "0"])
     assert r.exit_code == 0, r.output

@@ -5,7 +5,6 @@ because no real recording of them exists (see tests/fixtures/payloads/README.md)
 """
 import copy
 import json
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -13,17 +12,8 @@ import pytest
 from kamerstukken.scrapers.http import FetchError
 from kamerstukken.scrapers.odata import (clean, fetch_brieven, fetch_moties, fetch_toezeggingen, motion_url,
                                          norm_ts)
-from replay import Reply, odata_pages
+from replay import ODATA_FIXTURES as FIX, Reply, odata_pages, real_zaak
 
-FIX = Path(__file__).parent / "fixtures" / "payloads" / "odata"
-
-
-def real_zaak(name):
-    z = json.loads((FIX / name).read_text(encoding="utf-8"))
-    for b in z.get("Besluit", []):
-        b.pop("Stats", None)            # added by tkmoties, not from the API
-    z.setdefault("Soort", "Motie")      # the recorded $select left Soort out; the query filtered on it
-    return z
 
 
 Z1 = real_zaak("tkmoties_zaak_motie_2022Z00782_expanded.json")

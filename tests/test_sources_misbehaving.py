@@ -21,20 +21,14 @@ from kamerstukken.scrapers.odata import fetch_moties
 from kamerstukken.scrapers.rawstore import RawStore
 from kamerstukken.scrapers.sru import fetch_kamerstukken, search
 from kamerstukken.store import Store
-from replay import Reply, ReplayServer, odata_pages, sru_pages
+from replay import REAL_ZAKEN, Reply, ReplayServer, odata_pages, real_zaak, sru_pages
 
 FIX = Path(__file__).parent / "fixtures" / "payloads"
 TK_PAGE = (FIX / "sru" / "sru_tk_reshaped_4records.xml").read_bytes()
 
 
 def zaken(n: int = 6) -> list[dict]:
-    out = []
-    for name in ("tkmoties_zaak_motie_2022Z00782_expanded.json", "tkmoties_zaak_motie_2023Z20049_expanded.json"):
-        z = json.loads((FIX / "odata" / name).read_text(encoding="utf-8"))
-        for b in z.get("Besluit", []):
-            b.pop("Stats", None)
-        z.setdefault("Soort", "Motie")
-        out.append(z)
+    out = [real_zaak(name) for name in REAL_ZAKEN]
     for i in range(n - 2):
         z = copy.deepcopy(out[i % 2])
         z.update(Id=f"00000000-0000-0000-0000-{i:012d}", Nummer=f"2099Z{i:05d}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .common import CLOSING_RE, FURNITURE_RE, MARK_CLOSE, MARK_OPEN, Block, Parsed, one_line
-from .pdftext import _KEEP_HYPHEN_NEXT, _TERMINAL, join_lines
+from .pdftext import _TERMINAL, join_lines, rejoin
 
 _SUP_RE = re.compile(r"\s*<sup>\s*([^<]{1,4}?)\s*</sup>", re.I)
 _FN_DEF_RE = re.compile(r"^(?:<sup>\s*([^<]{1,4}?)\s*</sup>|\[\^(\w+)\]:)\s*(.+)$", re.I | re.S)
@@ -89,11 +89,7 @@ def parse_text(text: str) -> Parsed:
     for b in blocks:
         if merged and b.text[:1].islower() and merged[-1].kind in ("para", "list") \
                 and "\n" not in merged[-1].text and not merged[-1].text.rstrip().endswith(_TERMINAL):
-            prev = merged[-1].text
-            if re.search(r"[A-Za-zÀ-ÿ]-$", prev) and b.text.split(" ", 1)[0] not in _KEEP_HYPHEN_NEXT:
-                merged[-1].text = prev[:-1] + b.text
-            else:
-                merged[-1].text = prev + " " + b.text
+            merged[-1].text = rejoin(merged[-1].text, b.text)
             continue
         merged.append(b)
     meta = {"dropped_furniture": dropped} if dropped else {}

@@ -171,15 +171,19 @@ def lines_to_blocks(body: list[str]) -> list[Block]:
     for p in paras:
         text = _join_with_closing(p)
         if blocks and _continues(blocks[-1].text, text):
-            prev = blocks[-1].text
-            if re.search(r"[A-Za-zÀ-ÿ]-$", prev) and text[:1].islower() \
-                    and text.split(" ", 1)[0] not in _KEEP_HYPHEN_NEXT:
-                blocks[-1].text = prev[:-1] + text
-            else:
-                blocks[-1].text = prev + " " + text
+            blocks[-1].text = rejoin(blocks[-1].text, text)
             continue
         blocks.append(Block(text=text, kind=_kind_of(text, len(p), width)))
     return blocks
+
+
+def rejoin(prev: str, nxt: str) -> str:
+    """Two pieces of one paragraph cut by a page break: a word hyphenated at the break ("taakdiffe-" +
+    "rentiatie") is joined; a hyphen that stays ("aansturings-" + "en inrichtingsvraagstukken") and all else get
+    a space."""
+    if re.search(r"[A-Za-zÀ-ÿ]-$", prev) and nxt[:1].islower() and nxt.split(" ", 1)[0] not in _KEEP_HYPHEN_NEXT:
+        return prev[:-1] + nxt
+    return prev + " " + nxt
 
 
 def _join_with_closing(p: list[str]) -> str:

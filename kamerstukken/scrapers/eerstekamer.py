@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..parse.common import MONTHS
 from ..store import Store
 from .http import FetchError, HttpClient, base_url
-from .odata import merge_upsert
+from .odata import add_known_from, merge_upsert, upsert_register
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
@@ -283,10 +283,7 @@ def toezegging_rows(t: EkToezegging) -> tuple[dict, dict]:
 def store_toezeggingen(store: Store, items: Iterable[EkToezegging]) -> dict:
     counts = {"new": 0, "changed": 0, "same": 0}
     for t in items:
-        entry, commitment = toezegging_rows(t)
-        with store.transaction():
-            counts[merge_upsert(store, "register_entries", entry)] += 1
-            merge_upsert(store, "commitments", commitment)
+        counts[upsert_register(store, *toezegging_rows(t))] += 1
     return counts
 
 
@@ -431,10 +428,7 @@ def store_ek_motion(store: Store, m: EkMotion) -> str:
            "besluit": m.status, "submitters": json.dumps(m.submitters, ensure_ascii=False) if m.submitters else None,
            "known_from": "ek"}
     with store.transaction():
-        old = store.db.execute("select known_from from motions where id = ?", [m.id]).fetchone()
-        if old and old[0]:
-            src = [s for s in old[0].split(",") if s]
-            row["known_from"] = ",".join(src + ([] if "ek" in src else ["ek"]))
+        row["known_from"] = add_known_from(store, m.id, "ek")
         return merge_upsert(store, "motions", row, keep_if_set=("title", "date", "submitters"))
 
 

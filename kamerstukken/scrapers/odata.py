@@ -147,6 +147,7 @@ class Feed:
         safe = start
         pages = iter_pages(self.client, url)
         stale = 0
+        last = None
         for page in pages:
             self.stats["pages"] += 1
             # a server that ignores the paging ($skip) sends the same rows under ever new nextLinks
@@ -178,10 +179,8 @@ class Feed:
                 if below and (safe is None or max(below) > safe):
                     safe = max(below)
                     self.store.set_cursor(self.cursor_name, safe)
-                self._last = last
-        final = getattr(self, "_last", None)
-        if final and (safe is None or final > safe):
-            self.store.set_cursor(self.cursor_name, final)
+        if last and (safe is None or last > safe):
+            self.store.set_cursor(self.cursor_name, last)
 
 
 def _changed_filter(cursor: Optional[str]) -> Optional[str]:
@@ -262,6 +261,21 @@ def store_relations(store: Store, zaak: dict) -> int:
 
 
 # ---------------------------------------------------------------------------- merge-upsert
+
+def add_known_from(store: Store, motion_id: str, source: str) -> str:
+    """The motion's `known_from` with `source` added ("document,odata,ek"): every source that told of it."""
+    old = store.db.execute("select known_from from motions where id = ?", [motion_id]).fetchone()
+    sources = [s for s in ((old[0] if old else None) or "").split(",") if s]
+    return ",".join(sources + ([] if source in sources else [source]))
+
+
+def upsert_register(store: Store, entry: dict, commitment: dict) -> str:
+    """A register row (TK or EK) and the commitment it stands for, together; returns new/changed/same."""
+    with store.transaction():
+        state = merge_upsert(store, "register_entries", entry)
+        merge_upsert(store, "commitments", commitment)
+    return state
+
 
 def merge_upsert(store: Store, table: str, row: dict, pk: str = "id", keep_if_set: Iterable[str] = ()) -> str:
     """Upsert that never replaces a stored value with an empty one; fields in `keep_if_set` are only filled
@@ -393,12 +407,7 @@ def upsert_motion(store: Store, row: dict) -> str:
                 store.db.execute("delete from motions where id = ?", [zn])
             elif row["id"] == zn:
                 row["id"] = old["id"]   # a kst row exists already: write into it
-        existing = store.db.execute("select known_from from motions where id = ?", [row["id"]]).fetchone()
-        if existing and existing[0]:
-            sources = [s for s in existing[0].split(",") if s]
-            if "odata" not in sources:
-                sources.append("odata")
-            row["known_from"] = ",".join(sources)
+        row["known_from"] = add_known_from(store, row["id"], "odata")
         return merge_upsert(store, "motions", row, keep_if_set=("title", "date", "dossier", "submitters"))
 
 
@@ -551,10 +560,7 @@ def fetch_toezeggingen(store: Store, client: HttpClient, *, odata_url: Optional[
     counts = {"new": 0, "changed": 0, "same": 0}
 
     def handle(t: dict) -> None:
-        entry, commitment = toezegging_rows(t)
-        with store.transaction():
-            counts[merge_upsert(store, "register_entries", entry)] += 1
-            merge_upsert(store, "commitments", commitment)
+        counts[upsert_register(store, *toezegging_rows(t))] += 1
 
     feed.run(lambda cur: toezegging_url(base, cur), handle, progress)
     return {**counts, **feed.stats, "cursor": feed.cursor}

@@ -371,16 +371,15 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
                        limit: Optional[int] = None, incremental: bool = True, parse=None,
                        progress: Optional[ProgressFn] = None) -> dict:
     """Search, download and store. Returns a summary dict (found, fetched, unchanged, errors, ids)."""
-    base_q = build_query(dossier=dossier, since=since, until=until, vergaderjaar=vergaderjaar, subrubriek=type,
-                         publicatienaam=publicatienaam, text=text)
+    filters = dict(dossier=dossier, since=since, until=until, vergaderjaar=vergaderjaar, subrubriek=type,
+                   publicatienaam=publicatienaam, text=text)
+    base_q = build_query(**filters)
     cname = _cursor_name(base_q)
     state = json.loads(store.get_cursor(cname) or "{}")
     if state.get("running"):
         query, start = state["query"], int(state.get("next") or 1)
     elif incremental and state.get("max_modified"):
-        query = build_query(dossier=dossier, since=since, until=until, vergaderjaar=vergaderjaar,
-                            subrubriek=type, publicatienaam=publicatienaam, text=text,
-                            modified_since=state["max_modified"])
+        query = build_query(**filters, modified_since=state["max_modified"])
         start = 1
     else:
         query, start = base_q, 1
