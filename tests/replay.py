@@ -19,6 +19,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable, Optional, Union
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -187,7 +188,7 @@ def sru_pages(response_xml: bytes) -> Handler:
 
 # ------------------------------------------------------------------ the recorded OData motion Zaken
 
-ODATA_FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "payloads" / "odata"
+ODATA_FIXTURES = Path(__file__).parent / "fixtures" / "payloads" / "odata"
 REAL_ZAKEN = ("tkmoties_zaak_motie_2022Z00782_expanded.json", "tkmoties_zaak_motie_2023Z20049_expanded.json")
 
 
