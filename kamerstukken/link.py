@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz
@@ -79,6 +80,7 @@ def terms(s: str) -> list[str]:
     return [w for w in words(s) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
 
 
+@lru_cache(maxsize=1 << 16)   # Target.ord and LetterRec.ord ask it a million times in a corpus-wide link run
 def iso_ord(d: Optional[str]) -> Optional[int]:
     if not d:
         return None
