@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Callable
 
 from benchlib import CACHE, DATA, corpus_records
 
@@ -61,19 +62,26 @@ def _html_page(doc) -> str:
             f'</div><div id="noten">{notes}</div></div></body></html>\n')
 
 
-def html_files() -> tuple[list[Path], str]:
-    out_dir = CACHE / "html"
-    files = kst_files()
+def _cached(out_dir: Path, ext: str, n: int, make: Callable[[Path], dict]) -> tuple[list[Path], str]:
+    """The generated input files under `out_dir`, made by `make(out_dir)` unless a run made all `n` already."""
     done = out_dir / "done.json"
-    if done.exists() and json.loads(done.read_text()).get("n") == len(files):
-        return sorted(out_dir.glob("*.html")), "cached"
-    from kamerstukken.parse import parse
+    if done.exists() and json.loads(done.read_text()).get("n") == n:
+        return sorted(out_dir.glob(f"*.{ext}")), "cached"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        doc = parse(f.read_bytes(), str(f))
-        (out_dir / (f.stem + ".html")).write_text(_html_page(doc), encoding="utf-8")
-    done.write_text(json.dumps({"n": len(files)}))
-    return sorted(out_dir.glob("*.html")), "made"
+    done.write_text(json.dumps({"n": n, **make(out_dir)}))
+    return sorted(out_dir.glob(f"*.{ext}")), "made"
+
+
+def html_files() -> tuple[list[Path], str]:
+    files = kst_files()
+
+    def make(out_dir: Path) -> dict:
+        from kamerstukken.parse import parse
+        for f in files:
+            doc = parse(f.read_bytes(), str(f))
+            (out_dir / (f.stem + ".html")).write_text(_html_page(doc), encoding="utf-8")
+        return {}
+    return _cached(CACHE / "html", "html", len(files), make)
 
 
 def _font() -> tuple[str, str] | None:
@@ -98,30 +106,27 @@ def pdf_texts() -> list[tuple[str, str]]:
 
 
 def pdf_files() -> tuple[list[Path], str]:
-    out_dir = CACHE / "pdf"
     texts = pdf_texts()
-    done = out_dir / "done.json"
-    if done.exists() and json.loads(done.read_text()).get("n") == len(texts):
-        return sorted(out_dir.glob("*.pdf")), "cached"
-    from fpdf import FPDF
-    out_dir.mkdir(parents=True, exist_ok=True)
-    font = _font()
-    for i, (doc_id, text) in enumerate(texts):
-        pdf = FPDF(format="A4")
-        pdf.set_auto_page_break(True, margin=20)
-        if font:
-            pdf.add_font(font[1], "", font[0])
-            pdf.set_font(font[1], size=10)
-        else:
-            pdf.set_font("Helvetica", size=10)
-            text = text.encode("latin-1", "replace").decode("latin-1")
-        pdf.add_page()
-        for para in text.split("\n"):
-            pdf.multi_cell(0, 5, para if para.strip() else " ", new_x="LMARGIN", new_y="NEXT")
-        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in doc_id)
-        pdf.output(str(out_dir / f"{i:03d}_{name}.pdf"))
-    done.write_text(json.dumps({"n": len(texts), "font": font[0] if font else "Helvetica (core)"}))
-    return sorted(out_dir.glob("*.pdf")), "made"
+
+    def make(out_dir: Path) -> dict:
+        from fpdf import FPDF
+        font = _font()
+        for i, (doc_id, text) in enumerate(texts):
+            pdf = FPDF(format="A4")
+            pdf.set_auto_page_break(True, margin=20)
+            if font:
+                pdf.add_font(font[1], "", font[0])
+                pdf.set_font(font[1], size=10)
+            else:
+                pdf.set_font("Helvetica", size=10)
+                text = text.encode("latin-1", "replace").decode("latin-1")
+            pdf.add_page()
+            for para in text.split("\n"):
+                pdf.multi_cell(0, 5, para if para.strip() else " ", new_x="LMARGIN", new_y="NEXT")
+            name = "".join(c if c.isalnum() or c in "-_" else "_" for c in doc_id)
+            pdf.output(str(out_dir / f"{i:03d}_{name}.pdf"))
+        return {"font": font[0] if font else "Helvetica (core)"}
+    return _cached(CACHE / "pdf", "pdf", len(texts), make)
 
 
 def parse_inputs() -> dict[str, dict]:
