@@ -117,6 +117,13 @@ def build(shared: Path) -> list[dict]:
         picked += 1
         if picked == N_MOTION_SENTENCES:
             break
+
+    # seed 004: a whole letter (PDF text) that gold/dev does not use (added last: earlier ids stay)
+    from kamerstukken.parse import parse
+    seed = shared / "corpus" / "seeds" / "004_ef7e409c40d2d7de.txt"
+    doc = parse(seed.read_bytes(), seed.name)
+    for k, para in enumerate(doc.paragraphs):
+        add("seed-004", "letter", "seed", f"S004-{k + 1:03d}", _sentences(doc.text[para.start:para.end]))
     return units
 
 
