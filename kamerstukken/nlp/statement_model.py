@@ -37,6 +37,18 @@ def lemmas_of(s: str) -> str:
     return " ".join(lemma(w) for w in _WORD.findall(s.lower()))
 
 
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+
+
+def _words_and_lemmas(s: str) -> list[str]:
+    """Word 1–2-grams of the normalised sentence and lemma 1–2-grams ("l_" + lemma), for one TfidfVectorizer."""
+    words = _TOKEN.findall(normalise(s))
+    lems = ["l_" + lemma(w) for w in _WORD.findall(s.lower())]
+    out = words + [a + " " + b for a, b in zip(words, words[1:])]
+    out += lems + [a + " " + b for a, b in zip(lems, lems[1:])]
+    return out
+
+
 _TIME = (r"(?:voor|vóór|na|in|uiterlijk|binnen|begin|eind|einde|medio|rond|per|tegen)\s+(?:de\s+|het\s+|dit\s+|"
          r"deze\s+|volgend\w*\s+|komend\w*\s+)?(?:\w+\s+)?(?:zomer\w*|jaar|jaareinde|maand\w*|week|weken|kwartaal|"
          r"q[1-4]|voorjaar|najaar|herfst|winter|kerst\w*|reces|januari|februari|maart|april|mei|juni|juli|augustus|"
@@ -100,11 +112,25 @@ _CUES: dict[str, re.Pattern] = {
                                  r"gestuurd|aangeboden|ingediend|voorgelegd|nagezonden|bericht|gepubliceerd)\b", _F),
     "can_be": re.compile(r"\bkan\b[^.;]{0,80}\bworden\b|\bkunnen\b[^.;]{0,80}\bworden\b", _F),
 }
+def has_due_time(s: str) -> bool:
+    return _CUES["due_time"].search(s) is not None
+
+
 CUE_NAMES = tuple(_CUES) + ("no_final_period", "short", "long", "starts_upper_noun")
 
 
+_CUES_LOW = {name: re.compile(rx.pattern, rx.flags & ~re.I) for name, rx in _CUES.items()}
+_UNSAFE = re.compile("[\u0130\u0131\u017f]")
+
+
 def cue_features(s: str) -> dict[str, int]:
-    d = {name: int(rx.search(s) is not None) for name, rx in _CUES.items()}
+    # the case-sensitive twins on the lower-cased sentence find the same matches (see commitments._lower_twin),
+    # except for İ, ı and ſ, where the re.I patterns run on the sentence itself
+    if _UNSAFE.search(s):
+        d = {name: int(rx.search(s) is not None) for name, rx in _CUES.items()}
+    else:
+        low = s.lower()
+        d = {name: int(rx.search(low) is not None) for name, rx in _CUES_LOW.items()}
     t = s.rstrip()
     d["no_final_period"] = int(not t.endswith((".", "?", "!", ":", ";", ",")))
     d["short"] = int(len(t) < 60)
@@ -133,8 +159,9 @@ class StatementModel:
         from sklearn.linear_model import LogisticRegression
 
         tok = r"(?u)\b\w+\b"
-        self.word = TfidfVectorizer(lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=tok)
-        self.lem = TfidfVectorizer(lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=tok)
+        # words and lemmas in one vocabulary: the text, a separator no n-gram crosses, then the lemmas marked "l_"
+        self.word = TfidfVectorizer(lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=tok,
+                                    analyzer=_words_and_lemmas)
         self.char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 5), min_df=3,
                                     sublinear_tf=True, max_features=30000) if char else None
         self.feats = DictVectorizer(sparse=True)
@@ -144,33 +171,58 @@ class StatementModel:
         # training documents (train.py), none stays 1
         self.decision_weights = {"commitment": 1.0, "fulfilment": 1.0, "none": 1.0}
 
-    def _X(self, texts: list[str], feats: list[dict[str, int]], fit: bool = False):
-        from scipy.sparse import hstack
+    def _parts(self, texts: list[str], feats: list[dict[str, int]], fit: bool = False) -> list:
         norm = [normalise(t) for t in texts]
-        lems = [lemmas_of(t) for t in texts]
-        parts = []
+        vecs = [(self.word, texts)] + ([(self.char, norm)] if self.char is not None else [])
+        scale = [1.0, 0.7][:len(vecs)]
         if fit:
-            parts.append(self.word.fit_transform(norm))
-            parts.append(self.lem.fit_transform(lems))
-            if self.char is not None:
-                parts.append(self.char.fit_transform(norm) * 0.7)
+            parts = [v.fit_transform(x) * w for (v, x), w in zip(vecs, scale)]
             parts.append(self.feats.fit_transform(feats) * self.feature_weight)
         else:
-            parts.append(_tfidf_transform(self.word, norm))
-            parts.append(_tfidf_transform(self.lem, lems))
-            if self.char is not None:
-                parts.append(_tfidf_transform(self.char, norm) * 0.7)
-            parts.append(self.feats.transform(feats) * self.feature_weight)
-        return hstack(parts).tocsr()
+            parts = [_tfidf_transform(v, x) * w if w != 1.0 else _tfidf_transform(v, x) for (v, x), w in zip(vecs, scale)]
+            parts.append(_dict_transform(self.feats, feats, self.feature_weight))
+        return parts
 
     def fit(self, texts, feats, labels, sample_weight=None):
-        self.clf.fit(self._X(texts, feats, fit=True), labels, sample_weight=sample_weight)
+        from scipy.sparse import hstack
+        X = hstack(self._parts(texts, feats, fit=True)).tocsr()
+        self.clf.fit(X, labels, sample_weight=sample_weight)
         return self
 
     def predict_proba(self, texts, feats) -> list[dict[str, float]]:
-        P = _lr_predict_proba(self.clf, self._X(texts, feats))
+        """Class probabilities per sentence: softmax of the summed part scores (what the multinomial
+        LogisticRegression computes on the stacked matrix, without stacking it)."""
+        import numpy as np
+        from scipy.special import softmax
+        parts = self._parts(texts, feats)
+        coef = self.clf.coef_
+        scores = np.tile(self.clf.intercept_, (len(texts), 1))
+        col = 0
+        for X in parts:
+            n = X.shape[1]
+            scores += np.asarray(X @ coef[:, col:col + n].T)
+            col += n
+        if coef.shape[0] == 1:   # binary model (only two classes seen)
+            p1 = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            P = np.stack([1 - p1, p1], axis=1)
+        else:
+            P = softmax(scores, axis=1)
         classes = [str(c) for c in self.clf.classes_]
         return [dict(zip(classes, map(float, row))) for row in P]
+
+
+def _dict_transform(vec, feats: list[dict[str, int]], weight: float):
+    """`vec.transform(feats) * weight` for a fitted DictVectorizer over 0/1 features, built directly."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    vocab = vec.vocabulary_
+    indptr, indices = [0], []
+    for d in feats:
+        indices.extend(sorted(vocab[k] for k, v in d.items() if v and k in vocab))
+        indptr.append(len(indices))
+    data = np.full(len(indices), float(weight))
+    return csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+                      shape=(len(feats), len(vocab)))
 
 
 def decide(p: dict[str, float], weights: Optional[dict[str, float]] = None) -> str:
@@ -201,20 +253,6 @@ def _tfidf_transform(vec, texts):
     if tf.norm == "l2":
         inplace_csr_row_normalize_l2(X)
     return X
-
-
-def _lr_predict_proba(clf, X):
-    """Softmax of X @ coef.T + intercept for a fitted multinomial LogisticRegression (what predict_proba computes
-    for it in scikit-learn 1.9), without the per-call checks; anything else takes clf.predict_proba."""
-    import numpy as np
-    import scipy.sparse as sp
-    from sklearn.linear_model import LogisticRegression
-    if type(clf) is not LogisticRegression or len(clf.classes_) < 3 or not sp.issparse(X) \
-            or X.shape[1] != clf.coef_.shape[-1]:
-        return clf.predict_proba(X)
-    from scipy.special import softmax
-    scores = np.asarray(X @ clf.coef_.T) + clf.intercept_
-    return softmax(scores, axis=1)
 
 
 def candidate_reason(s: str) -> Optional[str]:  # pragma: no cover - debugging aid
