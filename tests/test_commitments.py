@@ -141,3 +141,21 @@ def test_near_misses_of_the_new_delivery_rules_on_real_sentences():
     # Handelingen II 2017/18 nr. 70: a member's question recalled by the minister
     assert extract_text("De heer Veldman vroeg of de staatssecretaris bereid is om onderzoek te doen naar de "
                         "economische gevolgen in verschillende scenario's.").statements == []
+
+
+def test_training_data_is_real_labelled_by_document_and_augmentation_is_marked_and_bounded():
+    data = Path(__file__).resolve().parents[1] / "models" / "statements" / "data"
+    rows = [json.loads(x) for x in (data / "labels.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    aug = [json.loads(x) for x in (data / "augment.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(rows) >= 4000 and len({r["doc"] for r in rows}) >= 400
+    # every real row went through both passes, and a disagreement was settled by the third labeller
+    for r in rows:
+        assert r["doc"] and not r.get("augmented")
+        assert r["label"] == (r["pass1"] if r["pass1"] == r["pass2"] else r["adjudicated"])
+    assert all(a["augmented"] is True for a in aug)
+    for lab in ("commitment", "fulfilment", "none"):
+        n_aug = sum(a["label"] == lab for a in aug)
+        n_real = sum(r["label"] == lab for r in rows)
+        assert n_aug <= (n_aug + n_real) / 3
+    # no augmented sentence is also a real labelled one (evaluation never sees written text)
+    assert not {a["text"] for a in aug} & {r["text"] for r in rows}
