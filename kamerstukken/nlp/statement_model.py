@@ -158,9 +158,8 @@ class StatementModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        tok = r"(?u)\b\w+\b"
-        # words and lemmas in one vocabulary: the text, a separator no n-gram crosses, then the lemmas marked "l_"
-        self.word = TfidfVectorizer(lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=tok,
+        # words and lemmas in one vocabulary: word 1–2-grams and lemma 1–2-grams (marked "l_"), see _words_and_lemmas
+        self.word = TfidfVectorizer(lowercase=False, min_df=2, sublinear_tf=True, token_pattern=None,
                                     analyzer=_words_and_lemmas)
         self.char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 5), min_df=3,
                                     sublinear_tf=True, max_features=30000) if char else None
