@@ -97,6 +97,15 @@ def _footnote_refs(doc: Document) -> dict[str, list[Reference]]:
     return out
 
 
+def _government_only(statements: list[Statement], paragraphs) -> list[Statement]:
+    """In a debate (Handelingen, speaker turns kept by the parser) only a member of the government commits or
+    fulfils: a statement inside a member's or the chair's turn is dropped, whatever its words."""
+    others = [(p.start, p.end) for p in paragraphs if p.kind in ("speech-member", "speech-chair")]
+    if not others:
+        return statements
+    return [s for s in statements if not any(a <= s.char_start < b for a, b in others)]
+
+
 def extract_document(doc: Document, anchor: Optional[date] = None) -> Extractions:
     anchor = anchor or doc.anchor_date
     text = doc.text or ""
@@ -133,7 +142,7 @@ def extract_document(doc: Document, anchor: Optional[date] = None) -> Extraction
     ex.deadlines = find_deadlines(text, anchor)
     # A motion is the Kamer's request: it holds no government commitment or fulfilment (its dicta are
     # read by parse_motion_text below), so the statement classifier is not run over it.
-    ex.statements = [] if doc.kind == "motion" else find_statements(text, anchor)
+    ex.statements = [] if doc.kind == "motion" else _government_only(find_statements(text, anchor), doc.paragraphs)
     _attach_deadlines(ex.statements, ex.deadlines)
     if doc.kind == "motion":
         ex.motion_record = _motion_record(text, doc.title, doc.id, anchor)

@@ -33,7 +33,7 @@ class ParseError(ValueError):
 @dataclass
 class Block:
     text: str
-    kind: str = "para"  # para | heading | list | quote
+    kind: str = "para"  # para | heading | list | quote | speech-government | speech-member | speech-chair | speech-unknown
 
 
 @dataclass

@@ -9,7 +9,7 @@ that embeds ``DC.identifier``, ``OVERHEIDop.dossiernummer``, ``OVERHEIDop.docume
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from lxml import etree
 
@@ -88,6 +88,13 @@ def _walk(el: etree._Element, blocks: list[Block], footnotes: dict[str, str], ex
             t = "\n".join(x for x in (func, naam) if x)
             if t:
                 blocks.append(Block(t, "para"))
+        elif tag == "spreekbeurt":
+            first = len(blocks)
+            _walk(ch, blocks, footnotes, extrefs, closing)
+            role = speaker_role(ch.find("spreker"))
+            for b in blocks[first:]:
+                if b.kind == "para":
+                    b.kind = "speech-" + role
         elif tag in ("table", "tabel"):
             for row in ch.iter("row"):
                 cells = [one_line(" ".join(e.itertext())) for e in row if isinstance(e.tag, str)]
@@ -95,6 +102,24 @@ def _walk(el: etree._Element, blocks: list[Block], footnotes: dict[str, str], ex
                     blocks.append(Block(" | ".join(cells), "para"))
         else:
             _walk(ch, blocks, footnotes, extrefs, closing)
+
+
+_GOV_TITLE = re.compile(r"^\s*(?:minister|staatssecretaris|minister-president|vicepremier)\b", re.I)
+
+
+def speaker_role(spreker: Optional[etree._Element]) -> str:
+    """Who speaks in a Handelingen turn: `government` (a minister or staatssecretaris), `chair` (de voorzitter) or
+    `member`; `unknown` when the XML names no speaker."""
+    if spreker is None:
+        return "unknown"
+    name = " ".join(" ".join(spreker.itertext()).split())
+    if spreker.find("politiek") is not None:
+        return "member"
+    if _GOV_TITLE.match(name) or _GOV_TITLE.match(" ".join((spreker.findtext("functie") or "").split())):
+        return "government"
+    if "voorzitter" in name.lower():
+        return "chair"
+    return "member" if name else "unknown"
 
 
 def _metadata(root: etree._Element) -> dict[str, Any]:
@@ -120,6 +145,8 @@ def _short(msg: str, limit: int = 200) -> str:
 
 def parse_bytes(data: bytes) -> Parsed:
     check_not_binary(data)
+    # a byte-order mark or blank lines before the XML declaration (seen in stored Handelingen XML) are not content
+    data = data.lstrip(b"\xef\xbb\xbf \t\r\n") if data[:1] in (b"\xef", b" ", b"\t", b"\r", b"\n") else data
     if _ENTITY_DECL_RE.search(data[:65536]):
         raise ParseError("XML declares entities (<!ENTITY>): refused (entity expansion / XXE risk)")
     try:
