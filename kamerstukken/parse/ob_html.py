@@ -24,12 +24,16 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from .ob_meta import meta_fields, read_metadata_table
 from .common import MARK_CLOSE, MARK_OPEN, Block, ParseError, Parsed, dossier_key, one_line, DOSSIER_LINE_RE
 
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "blockquote", "pre"}
 _CONTAINERS = ("//div[contains(concat(' ', normalize-space(@class), ' '), ' stuk ')]",
                "//*[@id='broodtekst']", "//article", "//main", "//body")
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "form", "button", "template")
+# not "form": the older zoek.officielebekendmakingen.nl page wraps its whole content in <form id="mainForm">
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "button", "template", "input", "select",
+              "textarea")
+_XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 
 
 def _cls(el) -> str:
@@ -73,6 +77,8 @@ def _has_block_child(el) -> bool:
 
 
 def parse_bytes(data: bytes, text: str) -> Parsed:
+    # the repository's html manifestation is XHTML with an XML declaration, which lxml refuses in a str
+    text = _XML_DECL.sub("", text, count=1)
     try:
         doc = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -103,6 +109,7 @@ def parse_bytes(data: bytes, text: str) -> Parsed:
         if nd.getparent() is not None:
             nd.drop_tree()
 
+    table = read_metadata_table(doc)
     container = None
     for xp in _CONTAINERS:
         r = doc.xpath(xp)
@@ -111,7 +118,7 @@ def parse_bytes(data: bytes, text: str) -> Parsed:
             break
     if container is None:
         raise ParseError("HTML without a body")
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = {k: v for k, v in table.items() if k != "ob_table"}
     # heading elements may sit before div.stuk: look in the whole document
     for h in doc.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' dossiertitel ')]"):
         t = one_line(h.text_content())
@@ -166,16 +173,12 @@ def parse_bytes(data: bytes, text: str) -> Parsed:
         blocks.append(Block(t, kind))
     if not blocks:
         raise ParseError("HTML page without text paragraphs")
-    ident = meta.get("DC.identifier") or meta.get("dcterms.identifier") or meta.get("DCTERMS.identifier")
-    if isinstance(ident, list):
-        ident = ident[0]
-    if ident:
-        m = re.search(r"(kst-[\w-]+?)(?:\.html)?$", ident)
-        if m:
-            fields["id"] = m.group(1)
-    if meta.get("OVERHEIDop.documenttitel"):
-        fields["title"] = one_line(meta["OVERHEIDop.documenttitel"])
-    return Parsed(blocks=blocks, footnotes=footnotes, meta={"metadata": meta} if meta else {}, fields=fields)
+    for k, v in meta_fields(meta).items():
+        fields.setdefault(k, v)
+    out_meta: dict[str, Any] = {"metadata": meta} if meta else {}
+    if table:
+        out_meta["ob_table"] = table["ob_table"]
+    return Parsed(blocks=blocks, footnotes=footnotes, meta=out_meta, fields=fields)
 
 
 def is_html(text_head: str) -> bool:
