@@ -25,14 +25,10 @@ from datetime import date
 from typing import Any, Optional
 
 from .link import _loads, fold
+from .register import deadline_basis, history_of, status_class
 
 STATUSES = ("open", "overdue", "fulfilled", "fulfilled_late", "claimed_done", "not_adopted")
 DONE = {"fulfilled", "fulfilled_late", "claimed_done"}
-
-# register vocabularies (TK toezegging XSD, EK pages) -> done | open | lapsed
-_REGISTER = {"voldaan": "done", "afgedaan": "done", "deels voldaan": "partly", "deels afgedaan": "partly",
-             "uitgevoerd": "done", "openstaand": "open", "open": "open", "niet voldaan": "open",
-             "vervallen": "lapsed", "ingetrokken": "lapsed"}
 
 
 @dataclass
@@ -56,16 +52,16 @@ class StatusRow:
     register_status: Optional[str] = None
     register_disagrees: bool = False
     note: str = ""
+    deadline_basis: Optional[str] = None   # which deadline `deadline_end` is, in words (register history)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def register_class(value: Optional[str]) -> Optional[str]:
-    """"Voldaan" -> done, "Openstaand" -> open, "Vervallen" -> lapsed, "Deels voldaan" -> partly."""
-    if not value:
-        return None
-    return _REGISTER.get(fold(value).strip())
+    """"Voldaan" -> done, "Openstaand" -> open, "Vervallen" -> lapsed, "Deels voldaan" -> partly,
+    "Niet nagekomen" -> not_kept (see kamerstukken.register)."""
+    return status_class(value)
 
 
 def _d(s: Optional[str]) -> Optional[date]:
@@ -175,6 +171,7 @@ def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
                         deadline_text=c.get("deadline_text"), deadline_end=c.get("deadline_end"), **dec)
         row.responded_by = responded_by
         _register(row, c.get("register_status"))
+        row.deadline_basis = _basis(store, c)
         rows.append(row)
     now = now_iso()
     with store.transaction():
@@ -205,12 +202,20 @@ _AS_OF = """select s.id, s.kind, s.title, s.date, s.dossier, s.ministry, s.membe
   s.fulfilled_by, s.fulfilled_on, s.days_late,
   case when s.status in ('open', 'overdue') and s.deadline_end is not null and s.deadline_end < :today
        then cast(julianday(:today) - julianday(s.deadline_end) as integer) end as days_overdue,
-  s.claimed_by, s.responded_by, s.register_status, s.register_disagrees, s.note, :today as today, s.computed_at
+  s.claimed_by, s.responded_by, s.register_status, s.register_disagrees, s.note, s.deadline_basis, :today as today, s.computed_at
   from status s"""
 
 
 def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a else b
+
+
+def _basis(store, c: dict) -> Optional[str]:
+    if c.get("register_id"):
+        return deadline_basis(history_of(store, c["register_id"]), c.get("deadline_end"))
+    if c.get("deadline_end"):
+        return f"deadline from the text: {c.get('deadline_text') or c['deadline_end']}"
+    return None
 
 
 def _register(row: StatusRow, value: Optional[str]) -> None:
@@ -224,6 +229,11 @@ def _register(row: StatusRow, value: Optional[str]) -> None:
         row.register_disagrees = True
         row.note = _join(row.note, f"register says {value!r}, no fulfilling letter found")
     elif cls == "open" and ours_done:
+        row.register_disagrees = True
+        row.note = _join(row.note, f"register says {value!r}, but {row.fulfilled_by} fulfils it")
+    elif cls is None:
+        row.note = _join(row.note, f"unknown register status {value!r} (kept as given)")
+    elif cls == "not_kept" and ours_done:
         row.register_disagrees = True
         row.note = _join(row.note, f"register says {value!r}, but {row.fulfilled_by} fulfils it")
     elif cls == "lapsed" and row.status == "overdue":

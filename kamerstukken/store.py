@@ -142,8 +142,27 @@ def _m5_ledger(db: sqlite_utils.Database) -> None:
         db["status"].create_index([col], if_not_exists=True)
 
 
+def _m6_sources_as_they_are(db: sqlite_utils.Database) -> None:
+    """What the real EK/TK pages say beyond an id and a status (issue 14): a motion's co-signers, debate,
+    decision note and the parties for and against; a register entry's every published state (status,
+    deadline) with the day it was first seen; which deadline the ledger measured against."""
+    for col in ("cosigners", "debate", "besluit_note", "vote_date", "parties_for", "parties_against", "summary"):
+        if col not in db["motions"].columns_dict:
+            db["motions"].add_column(col, str)
+    for col in ("members", "category", "topics", "kamerstukken", "revisions"):
+        if col not in db["register_entries"].columns_dict:
+            db["register_entries"].add_column(col, str)
+    db["register_history"].create({"id": int, "register_id": str, "seen_on": str, "status": str,
+                                   "status_class": str, "due_date": str, "recorded_at": str},
+                                  pk="id", if_not_exists=True)
+    db["register_history"].create_index(["register_id", "seen_on"], if_not_exists=True)
+    if "deadline_basis" not in db["status"].columns_dict:
+        db["status"].add_column("deadline_basis", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
-                                                             _m4_scraper_tables, _m5_ledger]
+                                                             _m4_scraper_tables, _m5_ledger,
+                                                             _m6_sources_as_they_are]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

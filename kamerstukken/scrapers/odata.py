@@ -269,11 +269,15 @@ def add_known_from(store: Store, motion_id: str, source: str) -> str:
     return ",".join(sources + ([] if source in sources else [source]))
 
 
-def upsert_register(store: Store, entry: dict, commitment: dict) -> str:
-    """A register row (TK or EK) and the commitment it stands for, together; returns new/changed/same."""
+def upsert_register(store: Store, entry: dict, commitment: dict, seen_on: Optional[str] = None) -> str:
+    """A register row (TK or EK) and the commitment it stands for, together; returns new/changed/same.
+    The published (status, deadline) goes to the entry's history when it differs from the last one seen
+    (`seen_on`: the day the source says it changed, else today)."""
+    from ..register import record_state  # noqa: PLC0415
     with store.transaction():
         state = merge_upsert(store, "register_entries", entry)
         merge_upsert(store, "commitments", commitment)
+        record_state(store, entry["id"], entry.get("status"), entry.get("due_date"), seen_on)
     return state
 
 
@@ -505,8 +509,14 @@ TOEZEGGING_SELECT = ("Id,Nummer,Aanmaakdatum,ActiviteitNummer,Naam,Achternaam,In
                      "GewijzigdOp,ApiGewijzigdOp,Verwijderd")
 
 
+REVISIONS = {"IsWijzigingVan": "wijziging_van", "IsHerhalingVan": "herhaling_van", "IsAanvullingOp": "aanvulling_op"}
+
+
 def toezegging_url(base: str, cursor: Optional[str]) -> str:
-    ex = [expand("Activiteit", select="Id,Nummer,Soort,Onderwerp,Datum,Vergaderjaar,Voortouwnaam,Verwijderd")]
+    ex = [expand("Activiteit", select="Id,Nummer,Soort,Onderwerp,Datum,Vergaderjaar,Voortouwnaam,Verwijderd"),
+          expand("ToegezegdAanPersoon", select="Id,Initialen,Roepnaam,Tussenvoegsel,Achternaam,Fractielabel"),
+          expand("ToegezegdAanFractie", select="Id,Afkorting,NaamNL")]
+    ex += [expand(nav, select="Id,Nummer,Status,Verwijderd") for nav in REVISIONS]
     return build_url(base, "Toezegging", filter=_changed_filter(cursor) or "", expand_=ex, select=TOEZEGGING_SELECT)
 
 
@@ -527,6 +537,28 @@ def split_letters(value: Optional[str]) -> list[str]:
     return pieces or [value.strip()]
 
 
+def promised_to(t: dict) -> Optional[str]:
+    """ToegezegdAanPersoon / ToegezegdAanFractie: 'J. Jansen (VVD); GroenLinks-PvdA'."""
+    people = []
+    for p in t.get("ToegezegdAanPersoon") or []:
+        name = " ".join(x for x in (p.get("Initialen") or p.get("Roepnaam"), p.get("Tussenvoegsel"),
+                                    p.get("Achternaam")) if x)
+        if name:
+            people.append(f"{name} ({p['Fractielabel']})" if p.get("Fractielabel") else name)
+    parties = [f.get("Afkorting") or f.get("NaamNL") for f in t.get("ToegezegdAanFractie") or []]
+    return "; ".join(people + [p for p in parties if p]) or None
+
+
+def revisions_of(t: dict) -> dict:
+    """{'wijziging_van': [nummer, ...], ...}: the toezeggingen this one changes, repeats or adds to."""
+    out = {}
+    for nav, key in REVISIONS.items():
+        nums = [r.get("Nummer") or r.get("Id") for r in t.get(nav) or [] if not r.get("Verwijderd")]
+        if nums:
+            out[key] = nums
+    return out
+
+
 def toezegging_rows(t: dict) -> tuple[dict, dict]:
     nummer = t.get("Nummer") or t.get("Id")
     acts = [{"nummer": a.get("Nummer"), "soort": a.get("Soort"), "onderwerp": a.get("Onderwerp"),
@@ -541,14 +573,15 @@ def toezegging_rows(t: dict) -> tuple[dict, dict]:
         "function": t.get("Functie"),
         "fulfilling_letters": json.dumps(split_letters(t.get("KamerbriefNakoming")), ensure_ascii=False),
         "activiteit": json.dumps(activiteit, ensure_ascii=False, sort_keys=True),
-        "raw": json.dumps(t, ensure_ascii=False, sort_keys=True),
+        "raw": json.dumps(t, ensure_ascii=False, sort_keys=True), "members": promised_to(t),
+        "revisions": json.dumps(revisions_of(t), ensure_ascii=False, sort_keys=True) if revisions_of(t) else None,
     }
     made_on = (acts[0]["datum"] if acts and acts[0]["datum"] else None) or iso_date(t.get("Aanmaakdatum"))
     commitment = {
         "id": reg_id, "doc_id": None, "idx": None, "text": entry["text"], "actor": t.get("Functie"),
         "ministry": t.get("Ministerie"), "date": made_on, "deadline_end": due,
         "deadline_kind": "by" if due else None, "source": "tk_register", "register_status": t.get("Status"),
-        "register_id": reg_id,
+        "register_id": reg_id, "member": entry["members"],
     }
     return entry, commitment
 
@@ -560,7 +593,8 @@ def fetch_toezeggingen(store: Store, client: HttpClient, *, odata_url: Optional[
     counts = {"new": 0, "changed": 0, "same": 0}
 
     def handle(t: dict) -> None:
-        counts[upsert_register(store, *toezegging_rows(t))] += 1
+        counts[upsert_register(store, *toezegging_rows(t), seen_on=iso_date(t.get("GewijzigdOp")))] += 1
 
     feed.run(lambda cur: toezegging_url(base, cur), handle, progress)
-    return {**counts, **feed.stats, "cursor": feed.cursor}
+    from ..register import unknown_statuses  # noqa: PLC0415
+    return {**counts, **feed.stats, "cursor": feed.cursor, "unknown_statuses": unknown_statuses(store)}
