@@ -90,12 +90,13 @@ def test_crawl_stores_register_rows_once(env):
     s = fetch_ek_toezeggingen(store, client, ek_url=srv.url)
     assert s["pages"] == 2 and s["details"] == 1 and s["toezeggingen"] == 3 and s["new"] == 3
     e = store.db["register_entries"].get("ek-T01970")
-    assert (e["register"], e["status"], e["due_date"], e["ministry"]) == \
-        ("ek", "deels voldaan", "2025-07-01", "Minister van Binnenlandse Zaken en Koninkrijksrelaties")
+    assert (e["register"], e["status"], e["due_date"], e["ministry"], e["function"]) == \
+        ("ek", "deels voldaan", "2025-07-01", "Binnenlandse Zaken en Koninkrijksrelaties",
+         "Minister van Binnenlandse Zaken en Koninkrijksrelaties")
     assert json.loads(e["raw"])["kamerstukken"] == ["33344"]
     c = store.db["commitments"].get("ek-T01970")
-    assert (c["source"], c["register_status"], c["date"], c["deadline_end"]) == \
-        ("ek_register", "deels voldaan", "2014-05-27", "2025-07-01")
+    assert (c["source"], c["register_status"], c["date"], c["deadline_end"], c["ministry"]) == \
+        ("ek_register", "deels voldaan", "2014-05-27", "2025-07-01", "BZK")
     s2 = fetch_ek_toezeggingen(store, client, ek_url=srv.url)
     assert s2["same"] == 3 and store.db["register_entries"].count == 3 and store.db["commitments"].count == 3
 

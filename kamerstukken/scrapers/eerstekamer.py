@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ..parse.common import MONTHS
+from ..parse.common import MONTHS, ministry_code
 from ..store import Store
 from .http import FetchError, HttpClient, base_url
 from .odata import add_known_from, merge_upsert, upsert_register
@@ -160,72 +160,115 @@ def _dossiers(value: str) -> list[str]:
     return out
 
 
+def _headings_by_number(soup) -> dict[str, str]:
+    """Titles of "Toezegging <titel> (Tnnnnn)" headings anywhere on the page (also outside <main>)."""
+    out: dict[str, str] = {}
+    for h in soup.find_all(list(HEAD) + ["title"]):
+        m = T_HEADING.match(_one_line(h.get_text(" ")).split(" - Eerste Kamer")[0])
+        if m:
+            out.setdefault(m.group("nr"), _one_line(m.group("title")))
+    return out
+
+
+class _Reader:
+    """Walks the linearized page; a record starts at a "Toezegging … (Tnnnnn)" heading or at a `Nummer` row
+    holding a T-number that is not the current record's (the heading may stand outside <main>)."""
+
+    def __init__(self, url: str, titles: dict[str, str]):
+        self.url, self.titles = url, titles
+        self.found: list[EkToezegging] = []
+        self.cur: Optional[EkToezegging] = None
+        self.section, self.desc, self.loose = "", [], []
+        self.numbered = False      # the current record's Nummer row was read
+
+    def start(self, nr: str, title: str = "", from_row: bool = False) -> None:
+        self.close()
+        self.cur = EkToezegging(nummer=nr, title=title or self.titles.get(nr, ""), url=self.url or None)
+        self.section, self.numbered = ("kerngegevens", True) if from_row else ("desc", False)
+        if from_row:                 # the promise's paragraph came before its Nummer row
+            self.desc, self.loose = self.loose, []
+
+    def close(self) -> None:
+        if self.cur is not None:
+            if self.desc and not self.cur.text:
+                self.cur.text = "\n".join(self.desc).strip()
+            self.found.append(self.cur)
+        self.cur, self.desc, self.loose = None, [], []
+
+    def heading(self, text: str) -> None:
+        m = T_HEADING.match(text)
+        if m:
+            self.start(m.group("nr"), _one_line(m.group("title")))
+            return
+        low = text.strip().lower()
+        self.section = ("kerngegevens" if low.startswith("kerngegevens") else
+                        "quotes" if low.startswith("uit de stukken") else
+                        "docs" if low.startswith("brondocument") else
+                        "history" if low.startswith("historie") else "other")
+
+    def row(self, label: str, value: str) -> None:
+        if LABELS.get(_one_line(label).lower().rstrip(":")) == "nummer":
+            m = T_NUMBER.search(value)
+            if m and (self.cur is None or (self.numbered and m.group(0) != self.cur.nummer)):
+                self.start(m.group(0), from_row=True)
+                return
+            self.numbered = True
+        if self.cur is not None:
+            _set_field(self.cur, label, value)
+
+    def para(self, text: str) -> None:
+        if self.cur is None or (self.section in ("other", "history") and self.numbered):
+            self.loose.append(text)
+            if self.cur is None:
+                return
+        if self.section == "desc":
+            if text.lower().startswith("kerngegevens"):
+                self.section = "kerngegevens"
+            else:
+                self.desc.append(text)
+        elif self.section == "kerngegevens":
+            m = _LABEL_LINE.match(text)
+            if m:
+                self.row(m.group("label"), m.group("value"))
+            elif text.lower().startswith("uit de stukken"):
+                self.section = "quotes"
+        elif self.section == "quotes":
+            _quote(self.cur, text)
+
+
+def _quote(cur: EkToezegging, text: str) -> None:
+    if text.rstrip().endswith(":") and len(text) < 300:
+        cur.quotes.append({"source": text.rstrip().rstrip(":").strip(), "text": ""})
+    elif re.match(r"^(Handelingen|Kamerstukken|Stenogram)\b", text) and len(text) < 300 and "\n" not in text:
+        cur.quotes.append({"source": text.strip(), "text": ""})
+    elif cur.quotes:
+        q = cur.quotes[-1]
+        q["text"] = (q["text"] + "\n" + text).strip()
+    else:
+        cur.quotes.append({"source": "", "text": text})
+
+
 def parse_toezeggingen(html: bytes | str, url: str = "") -> list[EkToezegging]:
     """All toezeggingen on a page (a detail page has one, a rappel list many)."""
     soup = BeautifulSoup(html, "lxml")
     root = soup.find("main") or soup.body or soup
-    items = linearize(root)
-    found: list[EkToezegging] = []
-    cur: Optional[EkToezegging] = None
-    section = ""
-    desc: list[str] = []
+    r = _Reader(url, _headings_by_number(soup))
+    for it in linearize(root):
+        if it[0] == "h":
+            r.heading(it[1])
+        elif it[0] == "kv":
+            r.row(it[1], it[2])
+        elif it[0] == "a":
+            if r.cur is not None and r.section == "docs" and it[2]:
+                r.cur.documents.append({"text": it[1], "url": urljoin(url, it[2]) if url else it[2]})
+        else:
+            r.para(it[1])
+    r.close()
+    return _merge_repeats(r.found)
 
-    def close():
-        nonlocal desc
-        if cur is not None:
-            if desc and not cur.text:
-                cur.text = "\n".join(desc).strip()
-            found.append(cur)
-        desc = []
 
-    for it in items:
-        kind = it[0]
-        if kind == "h":
-            m = T_HEADING.match(it[1])
-            if m:
-                close()
-                cur = EkToezegging(nummer=m.group("nr"), title=_one_line(m.group("title")), url=url or None)
-                section = "desc"
-                continue
-            low = it[1].strip().lower()
-            section = ("kerngegevens" if low.startswith("kerngegevens") else
-                       "quotes" if low.startswith("uit de stukken") else
-                       "docs" if low.startswith("brondocument") else
-                       "history" if low.startswith("historie") else "other")
-            continue
-        if cur is None:
-            continue
-        if kind == "kv":
-            _set_field(cur, it[1], it[2])
-            continue
-        if kind == "a":
-            if section == "docs" and it[2]:
-                cur.documents.append({"text": it[1], "url": urljoin(url, it[2]) if url else it[2]})
-            continue
-        text = it[1]
-        if section == "desc":
-            if text.lower().startswith("kerngegevens"):
-                section = "kerngegevens"
-                continue
-            desc.append(text)
-        elif section == "kerngegevens":
-            m = _LABEL_LINE.match(text)
-            if m:
-                _set_field(cur, m.group("label"), m.group("value"))
-            elif text.lower().startswith("uit de stukken"):
-                section = "quotes"
-        elif section == "quotes":
-            if text.rstrip().endswith(":") and len(text) < 300:
-                cur.quotes.append({"source": text.rstrip().rstrip(":").strip(), "text": ""})
-            elif re.match(r"^(Handelingen|Kamerstukken|Stenogram)\b", text) and len(text) < 300 and "\n" not in text:
-                cur.quotes.append({"source": text.strip(), "text": ""})
-            elif cur.quotes:
-                q = cur.quotes[-1]
-                q["text"] = (q["text"] + "\n" + text).strip()
-            else:
-                cur.quotes.append({"source": "", "text": text})
-    close()
-    # merge repeated entries of the same number (a page may show a toezegging twice)
+def _merge_repeats(found: list[EkToezegging]) -> list[EkToezegging]:
+    """One record per number (a page may show a toezegging twice): later copies fill the gaps."""
     merged: dict[str, EkToezegging] = {}
     for t in found:
         if t.nummer in merged:
@@ -250,7 +293,7 @@ def _set_field(t: EkToezegging, label: str, value: str) -> None:
     elif key in ("datum", "deadline"):
         setattr(t, "date" if key == "datum" else "deadline", nl_date(value))
     elif key == "status":
-        t.status = _one_line(value).lower()
+        t.status = _one_line(value)
     elif key == "kamerstukken":
         t.kamerstukken_text = value
         t.kamerstukken = _dossiers(value)
@@ -260,22 +303,37 @@ def _set_field(t: EkToezegging, label: str, value: str) -> None:
         setattr(t, key, _one_line(value))
 
 
+_MINISTER = re.compile(r"^(?:huidige\s+|voormalige\s+)?(?:de\s+)?(?:minister(?:-president)?|staatssecretaris|"
+                       r"bewindspersoon)\s+(?:van|voor)\s+(?P<name>.+)$", re.I)
+
+
+def ministry_name(responsible: Optional[str]) -> Optional[str]:
+    """'Minister van Binnenlandse Zaken en Koninkrijksrelaties' -> 'Binnenlandse Zaken en Koninkrijksrelaties'
+    (the first of several responsible ministers)."""
+    first = (responsible or "").split(";")[0].strip()
+    m = _MINISTER.match(first)
+    return m.group("name").strip() if m else (first or None)
+
+
 def toezegging_rows(t: EkToezegging) -> tuple[dict, dict]:
     rid = f"ek-{t.nummer}"
     text = t.text or t.title
+    ministry = ministry_name(t.responsible)
     entry = {
         "id": rid, "register": "ek", "nummer": t.nummer, "text": text, "status": t.status,
-        "due_date": t.deadline, "ministry": t.responsible, "person": None, "function": t.responsible,
+        "due_date": t.deadline, "ministry": ministry, "person": None, "function": t.responsible,
         "fulfilling_letters": json.dumps([d["url"] for d in t.documents], ensure_ascii=False),
         "activiteit": json.dumps({"soort": t.activity, "commissie": t.committee, "datum": t.date},
                                  ensure_ascii=False, sort_keys=True),
-        "raw": json.dumps(asdict(t), ensure_ascii=False, sort_keys=True),
+        "raw": json.dumps(asdict(t), ensure_ascii=False, sort_keys=True), "members": t.members,
+        "category": t.category, "topics": t.topics,
+        "kamerstukken": json.dumps(t.kamerstukken, ensure_ascii=False) if t.kamerstukken else None,
     }
     commitment = {
-        "id": rid, "doc_id": None, "idx": None, "text": text, "actor": t.responsible, "ministry": t.responsible,
-        "topic": t.title or None, "member": t.members, "date": t.date, "deadline_end": t.deadline,
-        "deadline_kind": "by" if t.deadline else None, "source": "ek_register", "register_status": t.status,
-        "register_id": rid,
+        "id": rid, "doc_id": None, "idx": None, "text": text, "actor": t.responsible,
+        "ministry": ministry_code(t.responsible or "") or ministry, "topic": t.title or None,
+        "member": t.members, "date": t.date, "deadline_end": t.deadline, "deadline_kind": "by" if t.deadline else None,
+        "source": "ek_register", "register_status": t.status, "register_id": rid,
     }
     return entry, commitment
 
@@ -289,8 +347,12 @@ def store_toezeggingen(store: Store, items: Iterable[EkToezegging]) -> dict:
 
 # ---------------------------------------------------------------------------- crawling
 
+# eerstekamer.nl overviews go on through "verder" (?start_00j=20); other sites say "volgende"
+NEXT_LABELS = ("volgende", "volgende pagina", "verder", "next")
+
+
 def detail_links(html: bytes | str, page_url: str, pattern: re.Pattern) -> tuple[list[str], Optional[str]]:
-    """Links to detail pages on an overview page, and the next overview page (rel=next / "volgende")."""
+    """Links to detail pages on an overview page, and the next overview page (rel=next, "volgende", "verder")."""
     soup = BeautifulSoup(html, "lxml")
     host = urlparse(page_url).netloc
     out: list[str] = []
@@ -301,7 +363,7 @@ def detail_links(html: bytes | str, page_url: str, pattern: re.Pattern) -> tuple
             continue
         label = _one_line(a.get_text(" ")).lower()
         rel = " ".join(a.get("rel") or []).lower()
-        if nxt is None and ("next" in rel or label in ("volgende", "volgende pagina", "›", "»", "next")):
+        if nxt is None and ("next" in rel or label.strip("›» ") in NEXT_LABELS or label in ("›", "»")):
             nxt = href
             continue
         if pattern.search(href) or pattern.search(a.get_text(" ")):
@@ -313,7 +375,7 @@ def detail_links(html: bytes | str, page_url: str, pattern: re.Pattern) -> tuple
 
 def crawl_overview(client: HttpClient, start_url: str, pattern: re.Pattern, *, max_pages: int,
                    on_page: Optional[Callable[[object], None]] = None) -> tuple[list[str], int]:
-    """Follow an overview's "volgende" pages from `start_url` (each page once, at most `max_pages`) and
+    """Follow an overview's "volgende"/"verder" pages from `start_url` (each page once, at most `max_pages`) and
     collect the detail-page links matching `pattern`, in order, without repeats. `on_page(resp)` sees each
     overview page (the EK toezeggingen overview carries data of its own). Returns (links, pages read)."""
     page_url: Optional[str] = start_url

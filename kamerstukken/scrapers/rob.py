@@ -25,7 +25,10 @@ from .http import FetchError, HttpClient, base_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
-ADVICE_LINK = re.compile(r"/documenten/(?:publicaties|rapporten|adviezen)/\d{4}/\d{2}/\d{2}/[^/?#]+|/adviezen/[^/?#]+$")
+# /documenten/publicaties/2016/03/09/<slug>, /documenten/2019/03/14/<slug> (no type segment),
+# /over-de-rob/documenten/publicaties/…, /over-de-rob/documenten/kabinetsreacties/2009/11/19/<slug>, /adviezen/<slug>
+ADVICE_LINK = re.compile(r"/documenten/(?:[a-z-]+/)?\d{4}/\d{2}/\d{2}/[^/?#]+|/adviezen/[^/?#]+$")
+REACTION_PAGE = re.compile(r"/documenten/kabinetsreacties/")
 PDF_LINK = re.compile(r"\.pdf(?:$|[?#])|/binaries/|/files?(?:$|[/?])", re.I)
 
 
@@ -108,12 +111,15 @@ def fetch_advice(store: Store, client: HttpClient, url: str, *, parse=None) -> D
         doc = page_document(info, resp.url, resp.content)
     else:
         doc.sources.append(Source("ob-html", resp.url, resp.hash or content_hash(resp.content)))
+    reaction = bool(REACTION_PAGE.search(resp.url))
     doc.id = f"rob-{_slug(resp.url)}"
-    doc.kind = "advice"
+    doc.kind = "letter" if reaction else "advice"    # a cabinet reaction is the government's letter
     doc.title = info["title"] or doc.title
     doc.date = info["date"] or doc.date
-    doc.sender = doc.sender or "Raad voor het openbaar bestuur"
-    doc.meta = {**(doc.meta or {}), "rob_url": resp.url, "pdf_url": info["pdf_url"], "intro": info["intro"]}
+    if not reaction:
+        doc.sender = doc.sender or "Raad voor het openbaar bestuur"
+    doc.meta = {**(doc.meta or {}), "rob_url": resp.url, "pdf_url": info["pdf_url"], "intro": info["intro"],
+                "rob_page": "kabinetsreactie" if reaction else "advies"}
     store.upsert_document(doc)
     return doc
 
@@ -165,8 +171,11 @@ def fetch_rob(store: Store, client: HttpClient, *, rob_url: Optional[str] = None
         if doc is None:
             out["errors"] += 1
             continue
-        out["advices"] += 1
         out["ids"].append(doc.id)
+        if doc.kind == "letter":            # a kabinetsreactie page of the ROB site itself
+            out["reactions"] += 1
+            continue
+        out["advices"] += 1
         if reactions:
             out["reactions"] += len(find_reactions(store, client, doc, sru_url=sru_url, ob_url=ob_url))
     return out
