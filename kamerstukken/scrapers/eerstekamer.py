@@ -78,7 +78,8 @@ SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "butto
 
 
 def linearize(node) -> list[tuple]:
-    """The page as a flat sequence: ('h', text) | ('kv', label, value) | ('p', text) | ('a', text, href)."""
+    """The page as a flat sequence: ('h', text) | ('kv', label, value) | ('p', text) | ('a', text, href) |
+    ('sep',) for a rule between entries."""
     out: list[tuple] = []
 
     def links(el):
@@ -122,6 +123,8 @@ def linearize(node) -> list[tuple]:
                 out.append(("a", _one_line(child.get_text(" ")), child["href"]))
             elif name == "br":
                 continue
+            elif name == "hr":
+                out.append(("sep",))
             else:
                 walk(child)
 
@@ -182,11 +185,12 @@ class _Reader:
         self.numbered = False      # the current record's Nummer row was read
 
     def start(self, nr: str, title: str = "", from_row: bool = False) -> None:
+        loose = self.loose
         self.close()
         self.cur = EkToezegging(nummer=nr, title=title or self.titles.get(nr, ""), url=self.url or None)
         self.section, self.numbered = ("kerngegevens", True) if from_row else ("desc", False)
         if from_row:                 # the promise's paragraph came before its Nummer row
-            self.desc, self.loose = self.loose, []
+            self.desc = loose
 
     def close(self) -> None:
         if self.cur is not None:
@@ -214,6 +218,8 @@ class _Reader:
                 return
             self.numbered = True
         if self.cur is not None:
+            if self.section == "desc":       # label rows without a "Kerngegevens" heading
+                self.section = "kerngegevens"
             _set_field(self.cur, label, value)
 
     def para(self, text: str) -> None:
@@ -232,14 +238,20 @@ class _Reader:
                 self.row(m.group("label"), m.group("value"))
             elif text.lower().startswith("uit de stukken"):
                 self.section = "quotes"
+            elif QUOTE_SOURCE.match(text):     # the quote follows the rows directly (rappel lists)
+                self.section = "quotes"
+                _quote(self.cur, text)
         elif self.section == "quotes":
             _quote(self.cur, text)
+
+
+QUOTE_SOURCE = re.compile(r"^(Handelingen|Kamerstukken|Stenogram)\b")
 
 
 def _quote(cur: EkToezegging, text: str) -> None:
     if text.rstrip().endswith(":") and len(text) < 300:
         cur.quotes.append({"source": text.rstrip().rstrip(":").strip(), "text": ""})
-    elif re.match(r"^(Handelingen|Kamerstukken|Stenogram)\b", text) and len(text) < 300 and "\n" not in text:
+    elif QUOTE_SOURCE.match(text) and len(text) < 300 and "\n" not in text:
         cur.quotes.append({"source": text.strip(), "text": ""})
     elif cur.quotes:
         q = cur.quotes[-1]
@@ -258,6 +270,9 @@ def parse_toezeggingen(html: bytes | str, url: str = "") -> list[EkToezegging]:
             r.heading(it[1])
         elif it[0] == "kv":
             r.row(it[1], it[2])
+        elif it[0] == "sep":
+            if r.numbered:
+                r.section = "other"
         elif it[0] == "a":
             if r.cur is not None and r.section == "docs" and it[2]:
                 r.cur.documents.append({"text": it[1], "url": urljoin(url, it[2]) if url else it[2]})
@@ -403,7 +418,7 @@ def fetch_or_record(store: Store, key: str, fn: Callable[[], object]):
         return None
 
 
-TOEZEGGING_LINK = re.compile(r"/toezegging/|\(T\d{5}\)|[?&]toezegging=", re.I)
+TOEZEGGING_LINK = re.compile(r"/toezegging/|\(T\d{5}\)|[?&]toezegging=|/rappel\?", re.I)
 
 
 def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[str] = None,
@@ -430,8 +445,9 @@ def fetch_ek_toezeggingen(store: Store, client: HttpClient, *, ek_url: Optional[
         for t in parse_toezeggingen(resp.content, resp.url):
             parsed[t.nummer] = t
     counts = store_toezeggingen(store, parsed.values())
+    from ..register import unknown_statuses  # noqa: PLC0415
     return {**counts, "pages": pages, "details": len(details), "toezeggingen": len(parsed),
-            "errors": errors}
+            "errors": errors, "unknown_statuses": unknown_statuses(store)}
 
 
 # ---------------------------------------------------------------------------- motions (ek_motion.py)
