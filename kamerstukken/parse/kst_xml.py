@@ -160,11 +160,10 @@ def parse_bytes(data: bytes) -> Parsed:
     if tag not in _ROOTS:
         raise ParseError(f"not a Kamerstuk XML: root element <{tag}> (expected <officiele-publicatie>)")
     ks = root if tag == "kamerstuk" else root.find(".//kamerstuk")
-    if ks is None:
-        raise ParseError(f"XML <{tag}> has no <kamerstuk> element (other publication types are not supported)")
-
     md_el = root.find("metadata")
     md = _metadata(md_el) if md_el is not None else {}
+    if ks is None:
+        return _other_publication(root, tag, md)
     fields: dict[str, Any] = {}
     for tr in ks.iter("tekstregel"):
         if tr.get("inhoud") == "vergaderjaar":
@@ -220,6 +219,28 @@ def parse_bytes(data: bytes) -> Parsed:
     if fields.get("ident_from_metadata_url"):
         meta["metadata_record_id"] = fields.pop("ident_from_metadata_url")
     return Parsed(blocks=blocks, footnotes=footnotes, meta=meta, fields=fields)
+
+
+def _other_publication(root, tag: str, md: dict) -> Parsed:
+    """A Staatsblad, Staatscourant, Gemeenteblad … publication: its text and the id of its metadata record."""
+    body = next((c for c in root if isinstance(c.tag, str) and c.tag not in ("metadata", "kop")), None)
+    if body is None:
+        raise ParseError(f"XML <{tag}> has no <kamerstuk> and no publication body")
+    blocks: list[Block] = []
+    footnotes: dict[str, str] = {}
+    extrefs: list[dict] = []
+    _walk(body, blocks, footnotes, extrefs, {})
+    if not blocks:
+        raise ParseError(f"XML <{tag}>/<{body.tag}> without text")
+    fields: dict[str, Any] = {"kind": "other", "structured": True}
+    rec = md.get("OVERHEIDop.externMetadataRecord")
+    m = re.search(r"/([a-z]+-[\w-]+)/metadata\.xml", rec) if isinstance(rec, str) else None
+    if m:
+        fields["id"] = m.group(1)
+    title = body.find("kop/titel")
+    if title is not None and one_line("".join(title.itertext())):
+        fields["title"] = one_line("".join(title.itertext()))
+    return Parsed(blocks=blocks, footnotes=footnotes, meta={"metadata": md, "extrefs": extrefs}, fields=fields)
 
 
 def is_kst_xml(head: bytes) -> bool:

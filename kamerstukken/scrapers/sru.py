@@ -314,27 +314,31 @@ def fetch_record(store: Store, client: HttpClient, rec: SruRecord, *, ob_url: Op
     """Download one hit (xml > html > pdf), its metadata.xml, parse, merge SRU fields, upsert. Returns it."""
     if parse is None:
         parse = _parser()
-    body = None
-    last_exc: Optional[Exception] = None
-    for fmt, url in candidate_urls(rec, ob_url):
-        try:
-            resp = client.get(url, expect=fmt)
-        except NotFound as exc:
-            last_exc = exc
-            continue
-        body, body_fmt, body_url, body_hash = resp.content, fmt, resp.url, resp.hash
-        break
-    if body is None:
-        raise NotFound(f"no xml/html/pdf manifestation found for {rec.identifier}: {last_exc}",
-                       rec.identifier)
+    doc, (body, body_fmt, body_url, body_hash) = _first_parsable(client, rec, ob_url, parse)
     meta_xml: dict = {}
     if with_metadata:
         try:
             meta_xml = parse_metadata_xml(client.get(_metadata_url(rec, ob_url), expect="xml").content)
         except NotFound:
             meta_xml = {}
-    doc = parse(body, body_url, SOURCE_FORMAT[body_fmt])
     return _finish(store, doc, rec, body, body_fmt, body_url, body_hash, meta_xml)
+
+
+def _first_parsable(client: HttpClient, rec: SruRecord, ob_url: Optional[str], parse) -> tuple:
+    """The first manifestation (xml > html > pdf) that is there and parses: (Document, (body, fmt, url, hash)).
+    A manifestation that does not parse (say an XML of a layout the parser does not know) gives way to the
+    next one; when none is left, the last error is raised."""
+    from ..parse import ParseError  # noqa: PLC0415
+    last_exc: Optional[Exception] = None
+    for fmt, url in candidate_urls(rec, ob_url):
+        try:
+            resp = client.get(url, expect=fmt)
+            return parse(resp.content, resp.url, SOURCE_FORMAT[fmt]), (resp.content, fmt, resp.url, resp.hash)
+        except (NotFound, ParseError) as exc:
+            last_exc = exc
+    if isinstance(last_exc, ParseError):
+        raise last_exc
+    raise NotFound(f"no xml/html/pdf manifestation found for {rec.identifier}: {last_exc}", rec.identifier)
 
 
 def _finish(store: Store, doc: Document, rec: SruRecord, body: bytes, fmt: str, url: str,
