@@ -261,11 +261,16 @@ def status_of(store, id: str, today: Optional[date] = None) -> dict:
                    submitters=_loads(m.get("submitters"), []), text=" ".join(_loads(m.get("dicta"), [])),
                    known_from=m.get("known_from"), kabinetsappreciatie=m.get("kabinetsappreciatie"),
                    tk_process_finished=m.get("tk_process_finished"))
+        out.update({k: (_loads(m.get(k), []) if k in ("cosigners", "parties_for", "parties_against") else m.get(k))
+                    for k in ("besluit", "cosigners", "debate", "besluit_note", "parties_for", "parties_against")
+                    if m.get(k)})
     elif c:
         c = c[0]
         out.update(kind="commitment", title=c.get("topic") or "", text=c.get("text"), date=c.get("date"),
                    member=c.get("member"), ministry=c.get("ministry"), doc_id=c.get("doc_id"),
                    register_status=c.get("register_status"))
+        if c.get("register_id"):
+            out["register_history"] = history_of(store, c["register_id"])
     elif doc:
         out.update(kind=doc.get("kind"), title=doc.get("title"), date=doc.get("date"), text=(doc.get("text") or "")[:2000])
     else:

@@ -260,3 +260,22 @@ def test_unknown_status_word_is_kept_and_reported(env):
     assert unknown_statuses(store) == {"In afwachting van Kamer": 1}
     rows = {r.id: r for r in compute_status(store)}
     assert "unknown register status 'In afwachting van Kamer'" in rows["ek-T03063"].note
+
+
+def test_status_of_shows_history_and_motion_details(env):
+    from kamerstukken.status import status_of
+    srv, store, client = env
+    items: list = []
+    srv.route("/odata/Toezegging", odata_pages(srv, items, page_size=2))
+    for state in _tk_states():
+        items[:] = state
+        fetch_toezeggingen(store, client, odata_url=srv.url + "/odata")
+    out = status_of(store, "tk-TZ202401-017")
+    assert [h["status"] for h in out["register_history"]] == ["Openstaand"] * 3 + ["Deels Voldaan"]
+    assert out["status"]["deadline_basis"].startswith("latest register deadline 2025-09-30")
+    from kamerstukken.scrapers.ek_motion import store_ek_motion
+    store_ek_motion(store, parse_motie_page((REAL / "ek_motion_37020_m.html").read_bytes()))
+    compute_status(store)                    # the ledger is rebuilt by `link`/`build`
+    m = status_of(store, "kst-37020-M")
+    assert m["besluit"] == "verworpen" and m["cosigners"][0] == "I.M. Lagas (BBB)" and m["status"]["status"] == \
+        "not_adopted"
