@@ -115,6 +115,7 @@ def ingest_document(store: Store, doc: Document, result: IngestResult) -> str:
 def ingest_paths(store: Store, paths: Iterable[str | os.PathLike], *, date_override: Optional[str] = None,
                  progress: Optional[Callable[[Path], None]] = None) -> IngestResult:
     from .parse import ParseError, parse
+    from .scrapers.ek_pages import ingest_ek_page
     result = IngestResult()
     for path in iter_files(paths):
         origin = str(path)
@@ -134,6 +135,13 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike], *, date_overr
                 progress(path)
             continue
         try:
+            ek_ids = ingest_ek_page(store, data, origin) if data.lstrip()[:1] == b"<" else None
+            if ek_ids:              # an Eerste Kamer motion or toezegging page: register rows, no document
+                result.added += ek_ids
+                store.clear_error(origin)
+                if progress:
+                    progress(path)
+                continue
             doc = parse(data, origin=origin)
             if date_override and not doc.date:
                 date.fromisoformat(date_override)

@@ -279,3 +279,17 @@ def test_status_of_shows_history_and_motion_details(env):
     m = status_of(store, "kst-37020-M")
     assert m["besluit"] == "verworpen" and m["cosigners"][0] == "I.M. Lagas (BBB)" and m["status"]["status"] == \
         "not_adopted"
+
+
+def test_ingest_of_saved_ek_pages_stores_register_rows(tmp_path):
+    """`kamerstukken ingest` on a fetched EK page stores what `fetch ek-…` stores, not a text document."""
+    from kamerstukken.store import Store
+    store = Store(tmp_path / "k.db")
+    res = ingest_paths(store, [REAL / "ek_motion_37020_m.html", EK / "rappel_bzk.html",
+                               EK / "toezegging_detail_T01970.html"])
+    assert not res.errors and res.added == ["kst-37020-M", "ek-T01970", "ek-T02881", "ek-T03063", "ek-T01970"]
+    assert store.db["documents"].count == 0
+    assert store.db["motions"].get("kst-37020-M")["besluit"] == "verworpen"
+    assert store.db["register_entries"].get("ek-T01970")["members"] == "SYNTHETIC Lid A (SYN); SYNTHETIC Lid B (SYN)"
+    again = ingest_paths(store, [REAL / "ek_motion_37020_m.html"])
+    assert again.added == ["kst-37020-M"] and store.db["motions"].count == 1
