@@ -95,6 +95,8 @@ def register(app: typer.Typer) -> None:
             console.print(line)
             if st.get("note"):
                 console.print(f"[dim]{st['note']}[/dim]")
+            if st.get("deadline_basis"):
+                console.print(f"[dim]measured against: {st['deadline_basis']}[/dim]")
         if info["links"]:
             emit_rows(info["links"], as_json=False, as_csv=False, title="letters answering it",
                       columns=["from_id", "date", "relation", "score", "accepted", "evidence", "title"])
@@ -107,6 +109,8 @@ def register(app: typer.Typer) -> None:
                         ministry: Optional[str] = typer.Option(None, "--ministry", help="Ministry code, e.g. BZK"),
                         since: Optional[str] = typer.Option(None, "--since", help="Made on or after (ISO date)"),
                         member: Optional[str] = typer.Option(None, "--member", help="Part of a member's name"),
+                        moved: Optional[int] = typer.Option(None, "--deadline-moved", min=1,
+                                                            help="Only register entries whose deadline moved N+ times"),
                         db: Optional[Path] = DbOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
                         today: Optional[str] = TodayOpt):
         """Commitments (toezeggingen) with their status."""
@@ -114,7 +118,7 @@ def register(app: typer.Typer) -> None:
         if since:
             _today(since)
         rows = list_commitments(open_store(db), overdue=overdue, ministry=ministry, since=since, member=member,
-                                today=_today(today))
+                                today=_today(today), deadline_moved=moved)
         emit_rows(rows, as_json=as_json, as_csv=as_csv,
                   title="commitments", columns=None if (as_json or as_csv) else
                   ["id", "status", "date", "ministry", "deadline_end", "days_overdue", "days_late", "fulfilled_by",

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any, Optional
 
 from .link import _loads, fold
-from .register import deadline_basis, history_of, status_class
+from .register import deadline_basis, deadline_moves, history_of, status_class
 
 STATUSES = ("open", "overdue", "fulfilled", "fulfilled_late", "claimed_done", "not_adopted")
 DONE = {"fulfilled", "fulfilled_late", "claimed_done"}
@@ -293,9 +293,20 @@ def status_of(store, id: str, today: Optional[date] = None) -> dict:
 
 
 def list_commitments(store, overdue: bool = False, ministry: Optional[str] = None, since: Optional[str] = None,
-                     member: Optional[str] = None, today: Optional[date] = None) -> list[dict]:
+                     member: Optional[str] = None, today: Optional[date] = None,
+                     deadline_moved: Optional[int] = None) -> list[dict]:
     """Commitments with their status; `overdue` only those past their deadline without a fulfilling letter,
-    `ministry` a short code (BZK), `since` made on or after an ISO date, `member` part of a member's name."""
+    `ministry` a short code (BZK), `since` made on or after an ISO date, `member` part of a member's name,
+    `deadline_moved` only register entries whose published deadline moved at least that many times."""
+    rows = _list_commitments(store, overdue, ministry, since, member, today)
+    if deadline_moved is None:
+        return rows
+    moved = {r["id"]: r for r in deadline_moves(store, min_moves=deadline_moved)}
+    return [{**r, "deadline_moves": moved[r["id"]]["moves"], "deadlines": moved[r["id"]]["deadlines"]}
+            for r in rows if r["id"] in moved]
+
+
+def _list_commitments(store, overdue, ministry, since, member, today) -> list[dict]:
     today = today or date.today()
     ensure_status(store, today)
     sql, args = _AS_OF + " where s.kind = 'commitment'", {"today": today.isoformat()}

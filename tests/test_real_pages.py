@@ -293,3 +293,24 @@ def test_ingest_of_saved_ek_pages_stores_register_rows(tmp_path):
     assert store.db["register_entries"].get("ek-T01970")["members"] == "SYNTHETIC Lid A (SYN); SYNTHETIC Lid B (SYN)"
     again = ingest_paths(store, [REAL / "ek_motion_37020_m.html"])
     assert again.added == ["kst-37020-M"] and store.db["motions"].count == 1
+
+
+def test_cli_commitments_deadline_moved(env, tmp_path):
+    """The CLI mirrors the API: `commitments --deadline-moved 3` lists the promise whose deadline moved 3 times."""
+    from typer.testing import CliRunner
+    from kamerstukken.cli import app
+    srv, store, client = env
+    items: list = []
+    srv.route("/odata/Toezegging", odata_pages(srv, items, page_size=2))
+    for state in _tk_states():
+        items[:] = state
+        fetch_toezeggingen(store, client, odata_url=srv.url + "/odata")
+    compute_status(store)
+    db = str(tmp_path / "k.db")          # the store of `env`
+    r = CliRunner().invoke(app, ["commitments", "--deadline-moved", "3", "--json", "--db", db])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert [(x["id"], x["deadline_moves"]) for x in rows] == [("tk-TZ202401-017", 3)]
+    r1 = CliRunner().invoke(app, ["commitments", "--deadline-moved", "1", "--json", "--db", db])
+    assert [x["id"] for x in json.loads(r1.output)] == ["tk-TZ202401-017"]
+    assert len(json.loads(CliRunner().invoke(app, ["commitments", "--json", "--db", db]).output)) == 3
