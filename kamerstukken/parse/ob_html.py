@@ -12,6 +12,10 @@ page structure documented by real fragments quoted in openkamer/openkamer (``ope
 * footnotes in ``<div id="noten">`` as ``<div class="voet noot …">`` holding ``<span class="nootnum">1</span>``
   and ``<p>`` text.
 
+Real pages (tests/fixtures/real_pages) add: the repository's html manifestation is XHTML opening with an XML
+declaration (stripped before lxml, which refuses it in a str); the older web page wraps everything in
+``<form id="mainForm">`` (kept); the modern page opens with a metadata table (``ob_meta``).
+
 It is tolerant: without ``div.stuk`` it reads ``#broodtekst``, ``<article>``, ``<main>`` or ``<body>``, and the
 kamerstuk heading lines (vergaderjaar, dossier, Nr., stuk titel, addressee, date) are then recognised from the
 text like in plain text.

@@ -1,7 +1,8 @@
 """Eerste Kamer: the toezeggingen register (T-numbers) and the "uitvoeringsstatus" of motions.
 
-There is no recorded copy of these pages to test against, so the parser follows the page structure as it is
-documented by stored copies of eerstekamer.nl toezegging pages (detail and "rappel" lists):
+No raw copy of a toezegging page exists; the parser follows the structure documented by stored texts of
+eerstekamer.nl toezegging pages (detail `/toezegging/<slug>` and "rappel" lists) and the layout of the real
+motion page (`<th scope="row">` rows with lower-case labels, the page title outside `<main>`):
 
     Toezegging <titel> (T01970)              heading, one per toezegging (a rappel page lists many)
     <the promise itself, one paragraph>
@@ -12,7 +13,8 @@ documented by stored copies of eerstekamer.nl toezegging pages (detail and "rapp
     Brondocumenten / Historie
 
 Label/value rows are read from tables (th/td or td/td), definition lists (dt/dd) and "Label value" lines, so
-the same parser reads the layout variants. Everything is read into plain records first (no I/O), then stored:
+the same parser reads the layout variants. A record starts at its heading or, when the heading stands outside
+`<main>`, at a `Nummer` row holding a T-number. Everything is read into plain records first (no I/O), then stored:
 register_entries (register 'ek') + commitments (source 'ek_register'); motions get `uitvoeringsstatus`.
 """
 from __future__ import annotations
