@@ -7,7 +7,6 @@ documents are copied verbatim. None of them is taken from gold/dev.
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -158,11 +157,8 @@ def test_calendar():
 def test_speed_on_real_text():
     seed = (FIX / "seed_004_toekomst_openbaar_bestuur.txt").read_text(encoding="utf-8")
     text = "\n\n".join([seed] * 30)        # ~1 MB
-    t = time.perf_counter()
-    found = find_deadlines(text, date(2019, 10, 1))
-    elapsed = time.perf_counter() - t
+    found = find_deadlines(text, date(2019, 10, 1))   # no wall-clock assertion (house rule): timings in bench/
     assert len(found) == 30 * len(find_deadlines(seed, date(2019, 10, 1)))
-    assert elapsed < 2.0, elapsed     # generous for slow CI machines; ~0.1-0.3 s on a laptop
 
 
 def test_periods_long_before_the_document_are_past_events_not_deadlines():

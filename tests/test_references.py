@@ -1,7 +1,6 @@
 """find_references / canonical ids on real citation text (letters, subject lines, a full kst XML)."""
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -105,7 +104,5 @@ def test_speed_one_megabyte():
     rows = [json.loads(x)["text"] for x in (FIX / "sentences.jsonl").read_text("utf-8").splitlines()]
     blob = " ".join(rows)
     big = (blob + "\n\n") * (1_000_000 // len(blob) + 1)
-    t0 = time.perf_counter()
-    n = len(find_references(big))
-    assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
+    n = len(find_references(big))       # no wall-clock assertion (house rule): timings in bench/
     assert n > 1000
