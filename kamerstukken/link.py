@@ -1006,8 +1006,11 @@ def motion_row_from_document(doc: dict, existing: Optional[dict] = None,
     if dl:
         row.update(deadline_text=dl[0], deadline_kind=dl[1], deadline_start=dl[2], deadline_end=dl[3])
     meta = _loads(doc.get("meta"), {})
+    from .decision import keep_stored_decision
+    from .stages import besluit_of_meta
+    row.update(keep_stored_decision(existing, besluit_of_meta(meta)))
     for k_row, keys in (("kabinetsappreciatie", ("kabinetsappreciatie",)), ("zaak_nummer", ("zaak_nummer",)),
-                        ("besluit", ("besluit",)), ("tk_process_finished", ("api_afgedaan", "afgedaan"))):
+                        ("tk_process_finished", ("api_afgedaan", "afgedaan"))):
         for k in keys:
             if meta.get(k) not in (None, ""):
                 row[k_row] = int(bool(meta[k])) if k_row == "tk_process_finished" else meta[k]
@@ -1023,7 +1026,7 @@ def motion_row_from_document(doc: dict, existing: Optional[dict] = None,
 
 _MOTION_COLS = ("id", "doc_id", "title", "date", "dossier", "submitters", "considerations", "dicta", "deadline_text",
                 "deadline_kind", "deadline_start", "deadline_end", "kabinetsappreciatie", "tk_process_finished",
-                "besluit", "zaak_nummer", "known_from")
+                "besluit", "besluit_source", "zaak_nummer", "known_from")
 
 
 def _changed(cur: Optional[dict], row: dict) -> bool:

@@ -267,7 +267,10 @@ def test_a_letter_on_the_same_subject_is_related_but_settles_no_motion():
     from kamerstukken.status import compute_status
     compute_status(s)
     rows = {r["id"]: r for r in s.db.query("select * from status where id like 'kst-28089-%'")}
-    assert rows and all(r["status"] in ("open", "overdue") for r in rows.values())
+    # the records carry no decision: never open or overdue, and nothing settles them
+    assert rows and all(r["status"] in ("decision_unknown", "replaced") for r in rows.values())
+    # kst-28089-309 was replaced by the amended motion kst-28089-317 ("t.v.v." in its title)
+    assert rows["kst-28089-309"]["status"] == "replaced" and rows["kst-28089-309"]["replaced_by"] == "kst-28089-317"
     assert not any(r["fulfilled_by"] for r in rows.values())
 
 

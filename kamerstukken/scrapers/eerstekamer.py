@@ -425,7 +425,7 @@ def store_ek_motion(store: Store, m: EkMotion) -> str:
     if not m.id:
         return "skipped"
     row = {"id": m.id, "title": m.title, "date": m.date, "uitvoeringsstatus": m.uitvoeringsstatus,
-           "besluit": m.status, "submitters": json.dumps(m.submitters, ensure_ascii=False) if m.submitters else None,
+           "besluit": m.status, "besluit_source": "eerstekamer.nl" if m.status else None, "submitters": json.dumps(m.submitters, ensure_ascii=False) if m.submitters else None,
            "known_from": "ek"}
     with store.transaction():
         row["known_from"] = add_known_from(store, m.id, "ek")
