@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 from .models import Link
 from .parse.common import DATE_RE, MONTHS
 
-LINKER_VERSION = "4"
+LINKER_VERSION = "5"
 ACCEPT_THRESHOLD = 0.5
 WINDOW_DAYS = 6 * 366           # a motion older than this is not answered by a letter (explicit refs excepted)
 SLACK_DAYS = 0                  # a letter answers motions dated on or before its own date
@@ -319,6 +319,7 @@ class LetterRec:
     fulfilment_points_to: list[str] = field(default_factory=list)
     member_names: list[str] = field(default_factory=list)               # "het lid Van Dijk" (commitments)
     dates_named: list[str] = field(default_factory=list)                # "debat van 19 december 2024"
+    body_claims: list = field(default_factory=list)                     # body.Claim: what its body carries out
 
     @property
     def debate_terms(self) -> list[str]:
@@ -653,6 +654,29 @@ def _debate_siblings(index: CandidateIndex, letter: LetterRec, found: dict[int, 
             sc.raw, sc.evidence = raw, ev + "; " + sc.evidence
 
 
+def _apply_body_claims(index: CandidateIndex, letter: LetterRec, found: dict[int, Scored]) -> None:
+    """The letter's body decides the relation where it has a fulfilment statement about a candidate: it
+    `fulfils` it (declared done when the sentence says so), whatever the subject line's words. A claim by
+    reference applies to that motion; one by name or anaphor to the best-ranked candidate it fits. An
+    appreciation (advice before the vote) and a letter older than the motion stay as they are."""
+    from .body import is_appreciation, matching_claim
+    if not letter.body_claims or is_appreciation(letter.title):
+        return
+    best: dict[int, tuple[Scored, object]] = {}
+    for sc in sorted(found.values(), key=lambda sc: -sc.raw):
+        t = index.targets[sc.target]
+        if t.kind != "motion" or (letter.ord is not None and t.ord is not None and letter.ord < t.ord):
+            continue
+        claim = matching_claim(letter.body_claims, t.id, t.names + t.sig_names, name_key)
+        if claim is not None and (claim.ref or id(claim) not in best):
+            best[id(claim) if not claim.ref else -sc.target - 1] = (sc, claim)
+    for sc, claim in best.values():
+        if sc.relation == "fulfils" and "declared done" in sc.evidence:
+            continue
+        sc.relation = "fulfils"
+        sc.evidence = f"{sc.evidence}; {claim.evidence}" if sc.evidence else claim.evidence
+
+
 def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                 threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS, qv=None) -> list[Link]:
     """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first.
@@ -825,6 +849,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                 rel = "mentions"
             put(i, best, rel, best_ev, order)
 
+    _apply_body_claims(index, letter, found)
     # a gewijzigde motie replaces the motion it names "t.v.v.": that one is answered as well, just after it
     for sc in sorted(found.values(), key=lambda sc: -sc.raw):
         t = index.targets[sc.target]
@@ -1121,7 +1146,8 @@ def _letter_fingerprint(rec: LetterRec, updated_at: str) -> str:
     h.update(LINKER_VERSION.encode())
     h.update((updated_at or "").encode())
     h.update(json.dumps([rec.refs, [m.__dict__ for m in rec.mentions], rec.register_targets, rec.related_zaken,
-                         rec.has_fulfilment_statement, rec.fulfilment_points_to], sort_keys=True,
+                         rec.has_fulfilment_statement, rec.fulfilment_points_to,
+                         [c.__dict__ for c in rec.body_claims]], sort_keys=True,
                         default=str).encode())
     return h.hexdigest()[:32]
 
@@ -1192,12 +1218,32 @@ def letter_from_store(row: dict, extra: dict) -> LetterRec:
     members = []
     for m in _MEMBER.finditer(title + "\n" + text[:5000]):
         members += split_names(m.group("names"))
+    claims = _body_claims(did, text, extra, stored_mentions or [], title_mentions)
     return LetterRec(
         id=did, title=title, text=text, date=row.get("date"), dossier=row.get("dossier"), ministry=row.get("ministry"),
         refs=refs, mentions=mentions, register_targets=extra.get("register", {}).get(did, []),
         related_zaken=list(related), has_fulfilment_statement=any(s[0] == "fulfilment" for s in stm),
         fulfilment_points_to=[p for s in stm if s[0] == "fulfilment" for p in s[1]],
-        member_names=members[:6], dates_named=dates_in(title))
+        member_names=members[:6], dates_named=dates_in(title), body_claims=claims)
+
+
+def _body_claims(did: str, text: str, extra: dict, stored_mentions: list[dict], title_mentions: list) -> list:
+    """What the letter's body says it carries out (`kamerstukken.body`); nothing for a letter without a body."""
+    if not text or len(text) < 200:
+        return []
+    from .body import BodyMention, body_claims, statements_of_text
+    if did in extra.get("has_extraction", set()):
+        statements = extra.get("fulfilments", {}).get(did, [])
+    else:
+        statements = statements_of_text(text)
+    if not statements:
+        return []
+    mentions = [BodyMention(sm["char_start"], sm.get("char_end") or sm["char_start"], sm.get("ref"),
+                            list(sm.get("submitters") or []), bool(sm.get("declared_done")))
+                for sm in stored_mentions if sm.get("char_start") is not None and sm["char_start"] >= 0]
+    first = next((m for m in title_mentions if m.ref or m.submitters), None)
+    title_first = BodyMention(-1, -1, first.ref, list(first.submitters)) if first else None
+    return body_claims(statements, mentions, title_first)
 
 
 def _extraction_maps(store) -> dict:
@@ -1217,9 +1263,16 @@ def _extraction_maps(store) -> dict:
                  "char_start": r.get("char_start"), "char_end": r.get("char_end")})
             extra["has_extraction"].add(r["doc_id"])
     if "statements" in tables:
-        for doc_id, typ, pts in store.db.execute("select doc_id, type, points_to from statements"):
+        from .body import Statement as BodyStatement
+        extra["fulfilments"] = {}
+        for doc_id, typ, pts, cs, ce, text in store.db.execute(
+                "select doc_id, type, points_to, char_start, char_end, text from statements"):
             extra["statements"].setdefault(doc_id, []).append((typ, _loads(pts, [])))
             extra["has_extraction"].add(doc_id)
+            if typ == "fulfilment":
+                extra["fulfilments"].setdefault(doc_id, []).append(
+                    BodyStatement(typ, cs if cs is not None else -1, ce if ce is not None else -1, text or "",
+                                  _loads(pts, [])))
     extra["related"] = {}
     if "zaak_relations" in tables:
         # Zaak.GerelateerdNaar as stored by the OData scraper: the letter's document or Zaak -> a motion's Zaak
