@@ -22,6 +22,7 @@ import bisect
 import hashlib
 import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,8 +31,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from .models import Link
-from .parse.common import DATE_RE, MONTHS
+from ..models import Link
+from ..parse.common import DATE_RE, MONTHS
 
 LINKER_VERSION = "5"
 ACCEPT_THRESHOLD = 0.5
@@ -568,6 +569,8 @@ class Scored:
     evidence: str
     order: tuple = ()
     raw: float = 0.0        # before capping to [0,1]: ranks candidates that both reach 1
+    runner_up: bool = False  # not the first choice of the mention that names it
+    accepted: Optional[bool] = None   # set by the learned model; None: score >= threshold decides
 
 
 def _relation_for(letter: LetterRec, t: Target, mention: Optional[Mention], explicit_via: Optional[str]) -> str:
@@ -659,7 +662,7 @@ def _apply_body_claims(index: CandidateIndex, letter: LetterRec, found: dict[int
     `fulfils` it (declared done when the sentence says so), whatever the subject line's words. A claim by
     reference applies to that motion; one by name or anaphor to the best-ranked candidate it fits. An
     appreciation (advice before the vote) and a letter older than the motion stay as they are."""
-    from .body import is_appreciation, matching_claim
+    from ..body import is_appreciation, matching_claim
     if not letter.body_claims or is_appreciation(letter.title):
         return
     best: dict[int, tuple[Scored, object]] = {}
@@ -678,11 +681,32 @@ def _apply_body_claims(index: CandidateIndex, letter: LetterRec, found: dict[int
 
 
 def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
-                threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS, qv=None) -> list[Link]:
+                threshold: float = ACCEPT_THRESHOLD, window_days: int = WINDOW_DAYS, qv=None,
+                model=None) -> list[Link]:
     """Rank the targets a letter answers. Pure: reads the index, returns `Link`s ranked best first.
-    `qv`: the letter's TF-IDF vector when the caller computed it (in a batch)."""
+    `qv`: the letter's TF-IDF vector when the caller computed it (in a batch). `model`: the learned linker
+    (`link.model.load()`, the default); `False` keeps the rule scores (for comparison)."""
     if not len(index):
         return []
+    found = candidates(index, letter, threshold=threshold, window_days=window_days, qv=qv)
+    from .model import load, rescore
+    model = load() if model is None else model
+    if model:
+        rescore(sys.modules[__name__], model, index, letter, found, qv=qv)
+    ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, *_recency(index.targets[s.target])))
+    out = []
+    for r, s in enumerate(ranked[:keep], 1):
+        if s.score < MIN_SCORE and s.accepted is None:
+            break
+        out.append(Link(from_id=letter.id, to_id=index.targets[s.target].id, relation=s.relation,
+                        score=round(s.score, 4), accepted=(s.score >= threshold) if s.accepted is None else s.accepted,
+                        evidence=s.evidence, rank=r))
+    return out
+
+
+def candidates(index: CandidateIndex, letter: LetterRec, *, threshold: float = ACCEPT_THRESHOLD,
+               window_days: int = WINDOW_DAYS, qv=None) -> dict[int, Scored]:
+    """The candidate targets of a letter with their rule scores and evidence (target index -> `Scored`)."""
     lo_ord = letter.ord
     hi = (lo_ord + SLACK_DAYS) if lo_ord is not None else 10 ** 7
     lo = (lo_ord - window_days) if lo_ord is not None else 0
@@ -867,6 +891,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
     for pos, group in by_mention.items():
         group.sort(key=lambda sc: (-round(sc.raw, 4), sc.order, *_recency(index.targets[sc.target])))
         for sc in group[counts.get(pos, 1):]:
+            sc.runner_up = True
             sc.raw -= 0.05
             sc.score = max(0.0, min(sc.score, sc.raw))
     # a reaction written before a gewijzigde motie was printed (dated the same day or later) can only cite the
@@ -886,14 +911,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
                 orig.evidence = (f"replaced by {index.targets[rep.target].id}, printed on or after the letter's date; "
                                  + orig.evidence.split("; ", 1)[-1])
     _debate_siblings(index, letter, found)
-    ranked = sorted(found.values(), key=lambda s: (-round(s.raw, 4), s.order, *_recency(index.targets[s.target])))
-    out = []
-    for r, s in enumerate(ranked[:keep], 1):
-        if s.score < MIN_SCORE:
-            break
-        out.append(Link(from_id=letter.id, to_id=index.targets[s.target].id, relation=s.relation,
-                        score=round(s.score, 4), accepted=s.score >= threshold, evidence=s.evidence, rank=r))
-    return out
+    return found
 
 
 # --------------------------------------------------------------------------- the extract modules
@@ -901,7 +919,7 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
 # gives nothing here, so that one letter cannot stop the linking of the others.
 
 def _nlp_refs(text: str, footnotes: Optional[dict] = None) -> list[tuple[str, str, int, int]]:
-    from .nlp.references import find_references
+    from ..nlp.references import find_references
     try:
         return [(r.id, r.via, r.char_start, r.char_end) for r in find_references(text, footnotes)]
     except Exception:  # noqa: BLE001
@@ -909,7 +927,7 @@ def _nlp_refs(text: str, footnotes: Optional[dict] = None) -> list[tuple[str, st
 
 
 def _nlp_mentions(text: str, footnotes: Optional[dict] = None) -> list:
-    from .nlp.motions import find_motion_mentions
+    from ..nlp.motions import find_motion_mentions
     try:
         return list(find_motion_mentions(text, footnotes))
     except Exception:  # noqa: BLE001
@@ -917,7 +935,7 @@ def _nlp_mentions(text: str, footnotes: Optional[dict] = None) -> list:
 
 
 def _nlp_parse_motion(text: str, title: str, mid: str):
-    from .nlp.motions import parse_motion_text
+    from ..nlp.motions import parse_motion_text
     try:
         return parse_motion_text(text, title, mid)
     except Exception:  # noqa: BLE001
@@ -926,7 +944,7 @@ def _nlp_parse_motion(text: str, title: str, mid: str):
 
 def _nlp_deadlines(text: str, anchor: Optional[str]) -> list[tuple[str, str, str, str]]:
     """Deadlines of a text as (text, kind, start, end)."""
-    from .nlp.deadlines import find_deadlines
+    from ..nlp.deadlines import find_deadlines
     try:
         return [(d.text, d.kind, d.start, d.end)
                 for d in find_deadlines(text, date.fromisoformat(anchor) if anchor else None)]
@@ -1031,8 +1049,8 @@ def motion_row_from_document(doc: dict, existing: Optional[dict] = None,
     if dl:
         row.update(deadline_text=dl[0], deadline_kind=dl[1], deadline_start=dl[2], deadline_end=dl[3])
     meta = _loads(doc.get("meta"), {})
-    from .decision import keep_stored_decision
-    from .stages import besluit_of_meta
+    from ..decision import keep_stored_decision
+    from ..stages import besluit_of_meta
     row.update(keep_stored_decision(existing, besluit_of_meta(meta)))
     for k_row, keys in (("kabinetsappreciatie", ("kabinetsappreciatie",)), ("zaak_nummer", ("zaak_nummer",)),
                         ("tk_process_finished", ("api_afgedaan", "afgedaan"))):
@@ -1061,7 +1079,7 @@ def _changed(cur: Optional[dict], row: dict) -> bool:
 def sync_motions(store) -> dict:
     """Complete the `motions` table: a row for each motion document, a row for each motion known only from
     a reference (motion_mentions.ref). The same id is completed, never doubled. Writes only what changed."""
-    from .store import now_iso
+    from ..store import now_iso
     existing = {r["id"]: r for r in store.db.query("select * from motions")}
     now = now_iso()
     rows = []
@@ -1231,7 +1249,7 @@ def _body_claims(did: str, text: str, extra: dict, stored_mentions: list[dict], 
     """What the letter's body says it carries out (`kamerstukken.body`); nothing for a letter without a body."""
     if not text or len(text) < 200:
         return []
-    from .body import BodyMention, body_claims, statements_of_text
+    from ..body import BodyMention, body_claims, statements_of_text
     if did in extra.get("has_extraction", set()):
         statements = extra.get("fulfilments", {}).get(did, [])
     else:
@@ -1263,7 +1281,7 @@ def _extraction_maps(store) -> dict:
                  "char_start": r.get("char_start"), "char_end": r.get("char_end")})
             extra["has_extraction"].add(r["doc_id"])
     if "statements" in tables:
-        from .body import Statement as BodyStatement
+        from ..body import Statement as BodyStatement
         extra["fulfilments"] = {}
         for doc_id, typ, pts, cs, ce, text in store.db.execute(
                 "select doc_id, type, points_to, char_start, char_end, text from statements"):
@@ -1308,7 +1326,7 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
     new writes nothing. Incremental: only letters that are new or changed, and letters that share a blocking
     key with a new or changed motion/commitment, are (re)linked. `incremental=False` relinks all.
     `update_status=False`: leave the status ledger to the caller (`build` computes it for its own day)."""
-    from .store import now_iso
+    from ..store import now_iso
     stats: dict[str, Any] = sync_motions(store)
     targets = targets_from_store(store)
     extra = _extraction_maps(store)
@@ -1421,7 +1439,7 @@ def link_store(store, *, incremental: bool = True, progress: Optional[Callable[[
                   "accepted": store.db.execute("select count(*) from links where accepted = 1").fetchone()[0]})
     # the status ledger follows the links: rebuilt here when anything it reads changed (queries only read it)
     if update_status:
-        from .status import compute_status, ensure_status
+        from ..status import compute_status, ensure_status
         if n_written or changed_targets or gone_targets:
             compute_status(store)
         else:
