@@ -704,21 +704,38 @@ def link_letter(index: CandidateIndex, letter: LetterRec, *, keep: int = KEEP,
     return out
 
 
+class _Found(dict):
+    """target index -> `Scored`; `put` keeps the better of two scorings of one target."""
+
+    def put(self, i: int, score: float, rel: str, evidence: str, order: tuple = (), raw: Optional[float] = None) -> None:
+        raw = score if raw is None else raw
+        cur = self.get(i)
+        if cur is None or raw > cur.raw:
+            self[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, raw)
+
+
 def candidates(index: CandidateIndex, letter: LetterRec, *, threshold: float = ACCEPT_THRESHOLD,
                window_days: int = WINDOW_DAYS, qv=None) -> dict[int, Scored]:
     """The candidate targets of a letter with their rule scores and evidence (target index -> `Scored`)."""
     lo_ord = letter.ord
     hi = (lo_ord + SLACK_DAYS) if lo_ord is not None else 10 ** 7
     lo = (lo_ord - window_days) if lo_ord is not None else 0
-    found: dict[int, Scored] = {}
+    found = _Found()
+    _explicit_candidates(index, letter, found)
+    named, cand = _blocked(index, letter, lo, hi)
+    if cand:
+        _score_blocked(index, letter, sorted(cand), named, found, threshold, qv)
+    _apply_body_claims(index, letter, found)
+    _propagate_replaced(index, found, threshold)
+    _demote_runner_ups(index, letter, found)
+    if lo_ord is not None:
+        _early_reaction_first(index, lo_ord, found)
+    _debate_siblings(index, letter, found)
+    return found
 
-    def put(i: int, score: float, rel: str, evidence: str, order: tuple = (), raw: Optional[float] = None) -> None:
-        raw = score if raw is None else raw
-        cur = found.get(i)
-        if cur is None or raw > cur.raw:
-            found[i] = Scored(i, min(1.0, max(0.0, score)), rel, evidence, order, raw)
 
-    # 1. explicit references and the registers
+def _explicit_candidates(index: CandidateIndex, letter: LetterRec, found: _Found) -> None:
+    """Explicit references, the registers and Zaak.GerelateerdNaar."""
     mention_by_ref: dict[str, Mention] = {}
     for m in letter.mentions:   # the mention that declares it done (or names submitters) speaks for the ref
         if m.ref:
@@ -732,30 +749,33 @@ def candidates(index: CandidateIndex, letter: LetterRec, *, threshold: float = A
         t = index.targets[i]
         m = mention_by_ref.get(rid.lower())
         if via == "title-tvv":
-            put(i, 0.99, _relation_for(letter, t, None, via), "replaced motion named in title (t.v.v.)", (1, 99),
-                raw=0.99)
+            found.put(i, 0.99, _relation_for(letter, t, None, via), "replaced motion named in title (t.v.v.)",
+                      (1, 99), raw=0.99)
             continue
         where = {"extref": "explicit reference (extref)", "footnote": "explicit reference in a footnote",
                  "title": "explicit reference in title"}.get(via, f"explicit reference in {via}")
         ev = where + (" (declared done)" if m and m.declared_done else "")
-        put(i, 1.0, _relation_for(letter, t, m, via), ev, (0, pos), raw=2.0)
+        found.put(i, 1.0, _relation_for(letter, t, m, via), ev, (0, pos), raw=2.0)
     for pos, (tid, ev) in enumerate(letter.register_targets):
         i = index.by_id.get(tid.lower())
         if i is not None:
-            put(i, 0.98, "fulfils", ev, (0, 100 + pos), raw=1.9)
+            found.put(i, 0.98, "fulfils", ev, (0, 100 + pos), raw=1.9)
     for pos, z in enumerate(letter.related_zaken):
         i = index.by_zaak.get(z)
         if i is None:
             i = index.by_id.get(z.lower())
         if i is not None:
             t = index.targets[i]
-            put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos), raw=1.8)
+            found.put(i, 0.97, _relation_for(letter, t, None, "zaak"), f"Zaak.GerelateerdNaar {z}", (0, 200 + pos),
+                      raw=1.8)
 
-    # 2. candidates from the blocks: names, dossier, rare terms (all inside the time window)
+
+def _blocked(index: CandidateIndex, letter: LetterRec, lo: int, hi: int) -> tuple[dict[int, float], set[int]]:
+    """Candidates from the blocks: names, dossier, rare terms (all inside the time window)."""
     named: dict[int, float] = {}
     for m in letter.mentions:
         # a gewijzigde motie is printed a day or two after the cabinet may already have appreciated it
-        hi_m = hi + AMENDED_SLACK_DAYS if (m.amended and lo_ord is not None) else hi
+        hi_m = hi + AMENDED_SLACK_DAYS if (m.amended and letter.ord is not None) else hi
         for n in m.submitters:
             for i in index.window(index.by_name.get(name_key(n), []), lo, hi_m):
                 if index.ords[i] > hi and not index.amended[i]:
@@ -780,109 +800,151 @@ def candidates(index: CandidateIndex, letter: LetterRec, *, threshold: float = A
     if letter.dossier:
         for i in index.window(index.by_dossier.get(letter.dossier, []), lo, hi)[-MAX_BLOCK:]:
             term_hits[i] = term_hits.get(i, 0.0) + 1.0
-    cand = set(named) | {i for i, _ in sorted(term_hits.items(), key=lambda kv: -kv[1])[:MAX_BLOCK]}
-    commitment_dates = set(letter.dates_named)
+    return named, set(named) | {i for i, _ in sorted(term_hits.items(), key=lambda kv: -kv[1])[:MAX_BLOCK]}
 
-    if cand:
-        ids = sorted(cand)
-        if qv is None:
-            qv = index.vector(letter.title + " " + letter.text[:20000])
-        cos = (index.matrix[ids] @ qv.T).toarray().ravel() if qv is not None else [0.0] * len(ids)
-        # what each mention says, prepared once
-        prepared = []
-        title_terms = _topic_terms(letter.title)
-        for m in letter.mentions:
-            m_topic = " ".join(terms(m.topic)) if m.topic else ""
-            m_terms = _topic_terms(m.topic) if m.topic else [w for w in title_terms
-                                                            if w not in {name_key(n) for n in m.submitters}]
-            prepared.append((m, m_topic, m_terms))
-        any_named = any(m.submitters for m in letter.mentions)
-        member_motion = (not any_named and bool(letter.member_names) and _MOTIE_WORD.search(letter.title or "")
-                         is not None)
-        named_ords = [o for o in (iso_ord(d) for d in letter.dates_named) if o is not None]
-        debate_terms = letter.debate_terms
-        for i, c in zip(ids, cos):
-            t = index.targets[i]
-            if t.source_doc and t.source_doc == letter.id:
-                continue
-            c = float(c)
-            best, best_ev, best_m, order = 0.0, "", None, (9, 0)
-            for m, m_topic, m_terms in prepared:
-                if m.ref and index.by_id.get(m.ref.lower()) != i:
-                    continue   # the mention names another Kamerstuk
-                if m.submitters and i not in named:
-                    continue
-                s, ev = _score_mention(index, i, t, m, m_topic, m_terms, c)
-                if s > best:
-                    if m.declared_done:
-                        ev += " (declared done)"
-                    best, best_ev, best_m, order = s, ev, m, (1, m.position)
-            if t.kind == "motion" and member_motion and i in named:
-                # "verzoek van het lid Stoffer over het uitvoeren van de motie": no submitters given for the
-                # motion, but the member named is a likely submitter, and a debate or vote date named in the
-                # letter falls within two weeks after the motion was submitted
-                ns = max((name_sim(n, x) for n in letter.member_names for x in t.names + t.sig_names), default=0.0)
-                near = [d for d in named_ords if t.ord is not None and 0 <= d - t.ord <= 14]
-                # ranks candidates but is never enough to accept a link (a member files many motions)
-                s = 0.45 * (0.4 * ns + (0.3 if near else 0.0) + 0.3 * min(1.0, 1.5 * c)) / 0.7
-                if ns and s > best:
-                    parts = [f"member {', '.join(letter.member_names)} ({ns:.2f})", f"text similarity {c:.2f}"]
-                    if near:
-                        parts.insert(1, "submitted within two weeks before a date the letter names")
-                    best, best_ev, best_m, order = s, " + ".join(parts), None, (2, 0)
-            if t.kind == "commitment":
-                ns = max((name_sim(n, x) for n in letter.member_names for x in t.names), default=0.0)
-                same_day = t.date in commitment_dates if t.date else False
-                s = 0.55 * min(1.0, 1.6 * c) + 0.25 * ns + (0.25 if same_day else 0.0)
-                if s > best:
-                    parts = [f"text similarity {c:.2f}"]
-                    if ns:
-                        parts.insert(0, f"member {', '.join(t.names)}")
-                    if same_day:
-                        parts.insert(0, f"debate of {t.date}")
-                    best, best_ev, best_m, order = s, " + ".join(parts), None, (2, 0)
-            plain = 0.85 * min(1.0, 1.3 * c)
-            if any_named:
-                plain *= 0.6   # the letter says whose motion it answers; this one is not theirs
-            if plain > best:
-                best, best_ev, best_m, order = plain, f"text similarity {c:.2f}", None, (3, 0)
-            if best <= 0:
-                continue
-            if letter.dossier and t.dossier and letter.dossier == t.dossier:
-                best = min(1.0, best + 0.03)
-                best_ev += " + same dossier"
-            if debate_terms and t.kind == "motion" and t.debate:
-                deb = "".join(words(t.debate))
-                share = sum(1 for w in debate_terms if w[:max(5, len(w) - 2)] in deb) / len(debate_terms)
-                if share >= 0.5:
-                    # "... ingediend bij de Voorjaarsnota": the motion's dossier is that debate's
-                    best += 0.2 * share
-                    best_ev += f" + submitted in the debate named ({t.debate})"
-            if best_m is not None and t.kind == "motion" and t.ord is not None and \
-                    any(0 <= d - t.ord <= 1 for d in named_ords):
-                # "twee moties van het lid Eerdmans ingediend tijdens het Tweeminutendebat ... van 12 juni 2024"
-                best += 0.08
-                best_ev += " + submitted in the debate of the date named"
-            # a small preference for recent targets breaks ties among equals (answers mostly come within a year)
-            if lo_ord is not None and t.ord is not None:
-                best -= 0.02 * min(1.0, max(0, lo_ord - t.ord) / 365)
-            rel = _relation_for(letter, t, best_m, None)
-            if (best_m is None and best < threshold) or order[0] == 3:
-                # the letter does not name this motion: a letter on the same subject ("Voortgang experiment
-                # gesloten coffeeshopketen") is related to it, but neither carries it out nor answers it
-                rel = "mentions"
-            put(i, best, rel, best_ev, order)
 
-    _apply_body_claims(index, letter, found)
-    # a gewijzigde motie replaces the motion it names "t.v.v.": that one is answered as well, just after it
+@dataclass
+class _LetterCtx:
+    """What the scoring of one letter's blocked candidates shares."""
+    prepared: list
+    any_named: bool
+    member_motion: bool
+    named_ords: list
+    debate_terms: list
+    named: dict
+
+
+def _letter_ctx(letter: LetterRec, named: dict[int, float]) -> _LetterCtx:
+    prepared = []
+    title_terms = _topic_terms(letter.title)
+    for m in letter.mentions:
+        m_topic = " ".join(terms(m.topic)) if m.topic else ""
+        m_terms = _topic_terms(m.topic) if m.topic else [w for w in title_terms
+                                                        if w not in {name_key(n) for n in m.submitters}]
+        prepared.append((m, m_topic, m_terms))
+    any_named = any(m.submitters for m in letter.mentions)
+    member_motion = (not any_named and bool(letter.member_names) and _MOTIE_WORD.search(letter.title or "")
+                     is not None)
+    named_ords = [o for o in (iso_ord(d) for d in letter.dates_named) if o is not None]
+    return _LetterCtx(prepared, any_named, member_motion, named_ords, letter.debate_terms, named)
+
+
+def _score_blocked(index: CandidateIndex, letter: LetterRec, ids: list[int], named: dict[int, float],
+                   found: _Found, threshold: float, qv) -> None:
+    if qv is None:
+        qv = index.vector(letter.title + " " + letter.text[:20000])
+    cos = (index.matrix[ids] @ qv.T).toarray().ravel() if qv is not None else [0.0] * len(ids)
+    ctx = _letter_ctx(letter, named)
+    for i, c in zip(ids, cos):
+        t = index.targets[i]
+        if t.source_doc and t.source_doc == letter.id:
+            continue
+        best, best_ev, best_m, order = _best_reading(index, letter, ctx, i, t, float(c))
+        if best <= 0:
+            continue
+        best, best_ev = _context_bonus(index, letter, ctx, t, best, best_ev, best_m)
+        rel = _relation_for(letter, t, best_m, None)
+        if (best_m is None and best < threshold) or order[0] == 3:
+            # the letter does not name this motion: a letter on the same subject ("Voortgang experiment
+            # gesloten coffeeshopketen") is related to it, but neither carries it out nor answers it
+            rel = "mentions"
+        found.put(i, best, rel, best_ev, order)
+
+
+def _best_reading(index: CandidateIndex, letter: LetterRec, ctx: _LetterCtx, i: int, t: Target,
+                  c: float) -> tuple[float, str, Optional[Mention], tuple]:
+    """The best of the ways the letter may refer to candidate i: a mention, the member, a commitment's
+    debate, or text similarity alone."""
+    best, best_ev, best_m, order = 0.0, "", None, (9, 0)
+    for m, m_topic, m_terms in ctx.prepared:
+        if m.ref and index.by_id.get(m.ref.lower()) != i:
+            continue   # the mention names another Kamerstuk
+        if m.submitters and i not in ctx.named:
+            continue
+        s, ev = _score_mention(index, i, t, m, m_topic, m_terms, c)
+        if s > best:
+            if m.declared_done:
+                ev += " (declared done)"
+            best, best_ev, best_m, order = s, ev, m, (1, m.position)
+    for s, ev, o in (_member_reading(letter, ctx, i, t, c), _commitment_reading(letter, t, c)):
+        if s > best:
+            best, best_ev, best_m, order = s, ev, None, o
+    plain = 0.85 * min(1.0, 1.3 * c)
+    if ctx.any_named:
+        plain *= 0.6   # the letter says whose motion it answers; this one is not theirs
+    if plain > best:
+        best, best_ev, best_m, order = plain, f"text similarity {c:.2f}", None, (3, 0)
+    return best, best_ev, best_m, order
+
+
+def _member_reading(letter: LetterRec, ctx: _LetterCtx, i: int, t: Target, c: float) -> tuple[float, str, tuple]:
+    """"verzoek van het lid Stoffer over het uitvoeren van de motie": no submitters given for the motion, but
+    the member named is a likely submitter, and a debate or vote date named in the letter falls within two
+    weeks after the motion was submitted. Ranks candidates but is never enough to accept a link."""
+    if not (t.kind == "motion" and ctx.member_motion and i in ctx.named):
+        return 0.0, "", (9, 0)
+    ns = max((name_sim(n, x) for n in letter.member_names for x in t.names + t.sig_names), default=0.0)
+    near = [d for d in ctx.named_ords if t.ord is not None and 0 <= d - t.ord <= 14]
+    s = 0.45 * (0.4 * ns + (0.3 if near else 0.0) + 0.3 * min(1.0, 1.5 * c)) / 0.7
+    if not ns:
+        return 0.0, "", (9, 0)
+    parts = [f"member {', '.join(letter.member_names)} ({ns:.2f})", f"text similarity {c:.2f}"]
+    if near:
+        parts.insert(1, "submitted within two weeks before a date the letter names")
+    return s, " + ".join(parts), (2, 0)
+
+
+def _commitment_reading(letter: LetterRec, t: Target, c: float) -> tuple[float, str, tuple]:
+    if t.kind != "commitment":
+        return 0.0, "", (9, 0)
+    ns = max((name_sim(n, x) for n in letter.member_names for x in t.names), default=0.0)
+    same_day = t.date in set(letter.dates_named) if t.date else False
+    s = 0.55 * min(1.0, 1.6 * c) + 0.25 * ns + (0.25 if same_day else 0.0)
+    parts = [f"text similarity {c:.2f}"]
+    if ns:
+        parts.insert(0, f"member {', '.join(t.names)}")
+    if same_day:
+        parts.insert(0, f"debate of {t.date}")
+    return s, " + ".join(parts), (2, 0)
+
+
+def _context_bonus(index: CandidateIndex, letter: LetterRec, ctx: _LetterCtx, t: Target, best: float, best_ev: str,
+                   best_m: Optional[Mention]) -> tuple[float, str]:
+    """Same dossier, the debate named, a debate date named; a small preference for recent targets."""
+    if letter.dossier and t.dossier and letter.dossier == t.dossier:
+        best = min(1.0, best + 0.03)
+        best_ev += " + same dossier"
+    if ctx.debate_terms and t.kind == "motion" and t.debate:
+        deb = "".join(words(t.debate))
+        share = sum(1 for w in ctx.debate_terms if w[:max(5, len(w) - 2)] in deb) / len(ctx.debate_terms)
+        if share >= 0.5:
+            # "... ingediend bij de Voorjaarsnota": the motion's dossier is that debate's
+            best += 0.2 * share
+            best_ev += f" + submitted in the debate named ({t.debate})"
+    if best_m is not None and t.kind == "motion" and t.ord is not None and \
+            any(0 <= d - t.ord <= 1 for d in ctx.named_ords):
+        # "twee moties van het lid Eerdmans ingediend tijdens het Tweeminutendebat ... van 12 juni 2024"
+        best += 0.08
+        best_ev += " + submitted in the debate of the date named"
+    # a small preference for recent targets breaks ties among equals (answers mostly come within a year)
+    if letter.ord is not None and t.ord is not None:
+        best -= 0.02 * min(1.0, max(0, letter.ord - t.ord) / 365)
+    return best, best_ev
+
+
+def _propagate_replaced(index: CandidateIndex, found: _Found, threshold: float) -> None:
+    """A gewijzigde motie replaces the motion it names "t.v.v.": that one is answered as well, just after it."""
     for sc in sorted(found.values(), key=lambda sc: -sc.raw):
         t = index.targets[sc.target]
         j = index.by_id.get(t.replaces.lower()) if t.replaces and sc.score >= threshold else None
         if j is not None and (j not in found or found[j].raw < sc.raw - 0.005):
             found[j] = Scored(j, max(0.0, sc.score - 0.005), sc.relation, f"replaced by {t.id} (t.v.v.); {sc.evidence}",
                               sc.order, sc.raw - 0.005)
-    # one mention names one motion ("twee moties" two): the runners-up of a mention rank after the first
-    # choices of the other mentions
+
+
+def _demote_runner_ups(index: CandidateIndex, letter: LetterRec, found: _Found) -> None:
+    """One mention names one motion ("twee moties" two): the runners-up of a mention rank after the first
+    choices of the other mentions."""
     by_mention: dict[int, list[Scored]] = {}
     for sc in found.values():
         if sc.order and sc.order[0] == 1:
@@ -894,24 +956,25 @@ def candidates(index: CandidateIndex, letter: LetterRec, *, threshold: float = A
             sc.runner_up = True
             sc.raw -= 0.05
             sc.score = max(0.0, min(sc.score, sc.raw))
-    # a reaction written before a gewijzigde motie was printed (dated the same day or later) can only cite the
-    # motion it replaces ("appreciatie van de gewijzigde motie ... (t.v.v. Kamerstuk 32156-132)"): that one first
-    if lo_ord is not None:
-        best_rep: dict[int, Scored] = {}
-        for sc in found.values():
-            t = index.targets[sc.target]
-            j = index.by_id.get(t.replaces.lower()) if t.replaces else None
-            if (j is not None and j in found and sc.relation != "fulfils" and t.ord is not None and t.ord >= lo_ord
-                    and (j not in best_rep or sc.raw > best_rep[j].raw)):
-                best_rep[j] = sc
-        for j, rep in best_rep.items():
-            orig = found[j]
-            if orig.raw <= rep.raw:
-                orig.raw, orig.score = rep.raw + 0.001, max(orig.score, rep.score)
-                orig.evidence = (f"replaced by {index.targets[rep.target].id}, printed on or after the letter's date; "
-                                 + orig.evidence.split("; ", 1)[-1])
-    _debate_siblings(index, letter, found)
-    return found
+
+
+def _early_reaction_first(index: CandidateIndex, lo_ord: int, found: _Found) -> None:
+    """A reaction written before a gewijzigde motie was printed (dated the same day or later) can only cite
+    the motion it replaces ("appreciatie van de gewijzigde motie ... (t.v.v. Kamerstuk 32156-132)"): that one
+    first."""
+    best_rep: dict[int, Scored] = {}
+    for sc in found.values():
+        t = index.targets[sc.target]
+        j = index.by_id.get(t.replaces.lower()) if t.replaces else None
+        if (j is not None and j in found and sc.relation != "fulfils" and t.ord is not None and t.ord >= lo_ord
+                and (j not in best_rep or sc.raw > best_rep[j].raw)):
+            best_rep[j] = sc
+    for j, rep in best_rep.items():
+        orig = found[j]
+        if orig.raw <= rep.raw:
+            orig.raw, orig.score = rep.raw + 0.001, max(orig.score, rep.score)
+            orig.evidence = (f"replaced by {index.targets[rep.target].id}, printed on or after the letter's date; "
+                             + orig.evidence.split("; ", 1)[-1])
 
 
 # --------------------------------------------------------------------------- the extract modules
