@@ -12,6 +12,7 @@ submitter names and similarity (`features.has_evidence_beyond_names`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -41,6 +42,14 @@ def load(path: Optional[Path] = None):
     if os.environ.get("KAMERSTUKKEN_LINKER", "").lower() == "rules":
         return False
     return _read(str(path or MODEL_PATH)) or False
+
+
+def tag() -> str:
+    """What decides acceptance, for the linker's fingerprints: "rules", or a digest of the model."""
+    m = load()
+    if not m:
+        return "rules"
+    return hashlib.sha256(json.dumps([m["coef"], m["intercept"], m["platt"], m.get("threshold")]).encode()).hexdigest()[:12]
 
 
 def margin(model: dict, x: list[float]) -> float:
