@@ -102,6 +102,15 @@ def score(pairs: list[dict], ranked: dict[str, list[dict]]) -> dict:
                     if [c.get("to", "").lower() for c in ranked.get(lid, [])][:1] and
                     ranked[lid][0].get("to", "").lower() in g)
     out_letters = {"letters": len(gold_of), "letter_hits@1": round(letter_h1 / max(1, len(gold_of)), 3)}
+    # precision of the accepted `fulfils` links of the measured letters: is the motion one the letter names?
+    acc = [(lid, c.get("to", "").lower()) for lid in gold_of for c in ranked.get(lid, [])
+           if c.get("accepted") and c.get("relation") == "fulfils"]
+    out_letters["accepted_fulfils"] = len(acc)
+    out_letters["accepted_fulfils_precision"] = round(sum(t in gold_of[l] for l, t in acc) / len(acc), 3) if acc else None
+    out_letters["hits@gold"] = round(set_hits / n, 3)
+    got = sum(any(c.get("to", "").lower() == p["motion_kst_ref"].lower() and c.get("accepted")
+                  for c in ranked.get(p["letter_document_nummer"], [])) for p in pairs)
+    out_letters["gold_accepted_recall"] = round(got / n, 3)
     return {**out_letters, "pairs": n, "hits@1": round(h1 / n, 3), "hits@5": round(h5 / n, 3), "mrr": round(rr / n, 3),
             "relation_accuracy_uitvoering_vs_appreciatie": round(ok / tot, 3) if tot else None,
             "letters_answered": len(ranked), "ceiling_hits@1": round(ceil_h1, 3), "ceiling_mrr": round(ceil_mrr, 3),

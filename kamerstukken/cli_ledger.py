@@ -15,8 +15,8 @@ import typer
 
 TodayOpt = typer.Option(None, "--today", help="Date to measure overdue against (ISO, default: today)")
 
-LIST_COLUMNS = ["id", "status", "date", "deadline_end", "days_late", "days_overdue", "fulfilled_by", "member",
-                "title"]
+LIST_COLUMNS = ["id", "status", "decision", "date", "deadline_end", "days_late", "days_overdue", "fulfilled_by",
+                "member", "title"]
 
 
 def _today(s: Optional[str]) -> Optional[date]:
@@ -26,6 +26,17 @@ def _today(s: Optional[str]) -> Optional[date]:
         return date.fromisoformat(s)
     except ValueError:
         raise typer.BadParameter(f"not an ISO date: {s!r}")
+
+
+def decision_line(st: dict) -> str:
+    """"decision: rejected (Stemmen - verworpen), source: tk-odata" for a motion's status row."""
+    line = f"decision: [bold]{st.get('decision') or 'unknown'}[/bold]"
+    if st.get("besluit"):
+        line += f" ({st['besluit']})"
+    line += f", source: {st.get('decision_source') or 'none'}"
+    if st.get("replaced_by"):
+        line += f"; replaced by {st['replaced_by']}"
+    return line
 
 
 def register(app: typer.Typer) -> None:
@@ -93,6 +104,8 @@ def register(app: typer.Typer) -> None:
                 if st.get("register_disagrees"):
                     line += " [red](disagrees)[/red]"
             console.print(line)
+            if info.get("kind") == "motion":
+                console.print(decision_line(st))
             if st.get("note"):
                 console.print(f"[dim]{st['note']}[/dim]")
             if st.get("deadline_basis"):

@@ -63,6 +63,10 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
     for r in rows:
         by[r.status] = by.get(r.status, 0) + 1
     report["status_counts"] = by
+    report["motion_decisions"] = [dict(r) for r in store.db.query(
+        "select decision, coalesce(decision_source, '(none)') as source, count(*) as motions, "
+        "sum(status in ('open', 'overdue')) as open_or_overdue from status where kind = 'motion' "
+        "group by 1, 2 order by motions desc")]
     report["overdue_commitments"] = list_commitments(store, overdue=True)[:15]
     report["motions_declared_done"] = [
         dict(r) for r in store.db.query(
@@ -113,6 +117,9 @@ def register(app: typer.Typer) -> None:
             console.print("status: " + ", ".join(f"{v} {k}" for k, v in sorted(report["status_counts"].items(),
                                                                               key=lambda kv: str(kv[0]))))
         from .cli import make_table
+        if report.get("motion_decisions"):
+            console.print(make_table(report["motion_decisions"], ["decision", "source", "motions", "open_or_overdue"],
+                                     "The Kamer's decision on the motions, and where it comes from"))
         if report.get("motions_declared_done"):
             console.print(make_table(report["motions_declared_done"], ["motion", "letter", "letter_date", "mention"],
                                      "Motions declared done in a letter"))

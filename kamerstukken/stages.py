@@ -81,6 +81,19 @@ def save_extractions(store: Store, doc: Document, ex: Extractions) -> dict[str, 
             "deadlines": len(dls)}
 
 
+def besluit_of_meta(meta: dict) -> dict:
+    """`besluit` and `besluit_source` of a motion record (spec/extract-io.md §2): the record's own fields, else
+    the corpus's third-party vote field (`besluit_motiematcher_unverified`), marked unverified."""
+    from .decision import SOURCE_JSONL, SOURCE_THIRD_PARTY
+    if meta.get("besluit") not in (None, ""):
+        return {"besluit": str(meta["besluit"]).strip(),
+                "besluit_source": str(meta.get("besluit_source") or SOURCE_JSONL).strip()}
+    if meta.get("besluit_motiematcher_unverified"):
+        return {"besluit": meta["besluit_motiematcher_unverified"],
+                "besluit_source": SOURCE_THIRD_PARTY + " (motiematcher)"}
+    return {}
+
+
 def save_motion_record(store: Store, doc: Document, ex: Extractions) -> None:
     """A motion's own document completes its `motions` row (which may exist from open data or a citation)."""
     rec = ex.motion_record
@@ -96,11 +109,12 @@ def save_motion_record(store: Store, doc: Document, ex: Extractions) -> None:
         row["kabinetsappreciatie"] = doc.meta["kabinetsappreciatie"]
     if "api_afgedaan" in doc.meta:
         row["tk_process_finished"] = int(bool(doc.meta["api_afgedaan"]))
-    if doc.meta.get("besluit_motiematcher_unverified"):
-        row["besluit"] = doc.meta["besluit_motiematcher_unverified"]
+    row.update(besluit_of_meta(doc.meta))
     if doc.meta.get("zaak_nummer"):
         row["zaak_nummer"] = doc.meta["zaak_nummer"]
     old = next(store.db.query("select * from motions where id = ?", [doc.id]), None)
+    from .decision import keep_stored_decision
+    row = keep_stored_decision(old, row)
     if old:
         for k, v in list(row.items()):
             if v in (None, "", "[]") and old.get(k) not in (None, ""):

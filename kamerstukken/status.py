@@ -11,7 +11,15 @@ fulfilled_late as fulfilled, but the letter came after the deadline's end (days_
                claimed_by is set as well when that letter declared it done
 claimed_done   a letter declares it done ("als afgedaan", "Afdoening van de motie"), in time or without a
                deadline; fulfilled_by = claimed_by = that letter
-not_adopted    a motion the Kamer rejected or that was withdrawn (nothing to carry out)
+not_adopted    a motion the Kamer rejected or that was withdrawn (nothing to carry out), whatever letters say
+held           a motion held back (aangehouden): not voted on (yet)
+replaced       a motion replaced by an amended motion (gewijzigde motie, "t.v.v."); replaced_by names it
+decision_unknown  a motion whose decision nothing tells: never counted open or overdue
+
+Only a motion the Kamer adopted can be open, overdue or fulfilled. Every motion row carries the decision
+(`decision`: adopted | rejected | withdrawn | held | unknown, see `kamerstukken.decision`), the decision as
+published (`besluit`) and where it comes from (`decision_source`: tk-odata, eerstekamer.nl, the JSON Lines
+record, "third party, unverified", or a citing letter: "inferred from kst-…: “Uw Kamer heeft … verzocht”").
 
 Zaak.Afgedaan (motions.tk_process_finished) means only that the Kamer finished with the motion; it is NOT
 fulfilment and is not used. Where a register (TK toezegging status, EK uitvoeringsstatus) says otherwise
@@ -24,10 +32,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Optional
 
-from .link import _loads, fold
+import json
+
 from .register import deadline_basis, deadline_moves, history_of, status_class
 
-STATUSES = ("open", "overdue", "fulfilled", "fulfilled_late", "claimed_done", "not_adopted")
+from .decision import SOURCE_THIRD_PARTY, decision_of, fold, inferred_adoption, motion_status, replaced_motion
+
+STATUSES = ("open", "overdue", "fulfilled", "fulfilled_late", "claimed_done", "not_adopted", "held", "replaced",
+            "decision_unknown")
 DONE = {"fulfilled", "fulfilled_late", "claimed_done"}
 
 
@@ -53,6 +65,10 @@ class StatusRow:
     register_disagrees: bool = False
     note: str = ""
     deadline_basis: Optional[str] = None   # which deadline `deadline_end` is, in words (register history)
+    decision: Optional[str] = None         # motions: adopted | rejected | withdrawn | held | unknown
+    decision_source: Optional[str] = None  # where the decision comes from
+    besluit: Optional[str] = None          # the decision as published
+    replaced_by: Optional[str] = None      # the amended motion that replaces this one
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,9 +87,15 @@ def _d(s: Optional[str]) -> Optional[date]:
         return None
 
 
-def _not_adopted(besluit: Optional[str]) -> bool:
-    b = fold(besluit or "")
-    return any(w in b for w in ("verworpen", "ingetrokken", "niet aangenomen"))
+def _loads(s: Any, default: Any) -> Any:
+    if s in (None, ""):
+        return default
+    if not isinstance(s, str):
+        return s
+    try:
+        return json.loads(s)
+    except ValueError:
+        return default
 
 
 def decide(target_date: Optional[str], deadline_end: Optional[str], fulfilling: list[tuple[str, str]],
@@ -132,31 +154,91 @@ def _from_links(ls: list[dict]) -> tuple[list[tuple], list[tuple], Optional[str]
     return fulfilling, claims, (responds[0][1] if responds else None)
 
 
+def _amended_by(motions: list[dict]) -> dict[str, str]:
+    """original motion id -> the amended motion that replaces it (the latest when there are several)."""
+    out: dict[str, tuple] = {}
+    for m in motions:
+        orig = replaced_motion(m["id"], m.get("title") or "", m.get("head") or "")
+        if orig and orig != m["id"]:
+            key = (m.get("date") or "", m["id"])
+            if orig not in out or key > out[orig]:
+                out[orig] = key
+    return {k: v[1] for k, v in out.items()}
+
+
+def _adoption_evidence(store) -> dict[str, tuple[str, str]]:
+    """motion id -> (letter id, why) for motions a letter names by reference in words that say the Kamer
+    adopted it ("Uw Kamer heeft bij motie … verzocht", "aangenomen motie") or declare it done."""
+    out: dict[str, tuple[str, str]] = {}
+    q = ("select mm.ref, mm.doc_id, mm.declared_done, d.date, "
+         "substr(d.text, max(1, coalesce(mm.char_start, 0) - 250), 650) as ctx "
+         "from motion_mentions mm join documents d on d.id = mm.doc_id "
+         "where mm.ref is not null and mm.ref != '' and d.kind != 'motion' order by d.date, mm.doc_id, mm.idx")
+    for ref, doc_id, declared, _d, ctx in store.db.execute(q):
+        if ref in out:
+            continue
+        why = inferred_adoption(ctx or "", bool(declared))
+        if why:
+            out[ref] = (doc_id, why)
+    return out
+
+
+def _decision(m: dict, evidence: dict[str, tuple[str, str]]) -> tuple[str, Optional[str]]:
+    """A motion's decision and its provenance (stored, or inferred from a citing letter)."""
+    besluit = m.get("besluit")
+    dec = decision_of(besluit)
+    src = m.get("besluit_source") or (None if not besluit else "unknown source")
+    if dec == "unknown" and m["id"] in evidence:
+        lid, why = evidence[m["id"]]
+        return "adopted", f"inferred from {lid}: {why}"
+    return dec, src
+
+
+def motion_status_row(m: dict, ls: list[dict], declared: list[tuple[str, str]], replaced_by: Optional[str],
+                      evidence: dict[str, tuple[str, str]], today: date) -> StatusRow:
+    """The ledger row of one motion: its decision first, the letters only for an adopted motion."""
+    mid = m["id"]
+    fulfilling, claims, responded_by = _from_links(ls)
+    for lid, d in declared:
+        if all(lid != c[0] for c in claims):
+            claims.append((lid, d))
+    dec = decide(m.get("date"), m.get("deadline_end"), fulfilling, claims, today)
+    subs = _loads(m.get("submitters"), [])
+    row = StatusRow(id=mid, kind="motion", title=m.get("title") or "", date=m.get("date"),
+                    dossier=m.get("dossier"), member=", ".join(subs) or None,
+                    deadline_text=m.get("deadline_text"), deadline_end=m.get("deadline_end"), **dec)
+    row.responded_by = responded_by
+    row.decision, row.decision_source = _decision(m, evidence)
+    row.besluit, row.replaced_by = m.get("besluit"), replaced_by
+    fixed = motion_status(row.decision, replaced_by)
+    if fixed:
+        if row.fulfilled_by:
+            row.note = _join(row.note, f"{row.fulfilled_by} is linked as fulfilling it, but the decision is "
+                                       f"{row.decision} ({row.decision_source or 'no source'})")
+        row.status, row.days_overdue, row.days_late = fixed, None, None
+        row.fulfilled_by = row.fulfilled_on = row.claimed_by = None
+    if fixed == "replaced":
+        row.note = _join(row.note, f"replaced by the amended motion {replaced_by}")
+    if row.decision_source and row.decision_source.startswith(SOURCE_THIRD_PARTY):
+        row.note = _join(row.note, "decision from a third party, unverified")
+    _register(row, m.get("uitvoeringsstatus"))
+    if m.get("known_from") == "reference":
+        row.note = _join(row.note, "known only from a citing letter")
+    return row
+
+
 def compute_status(store, today: Optional[date] = None) -> list[StatusRow]:
     """Rebuild the table `status` from the store and return its rows (motions first, then commitments)."""
     from .store import now_iso
     today = today or date.today()
     links = _links_by_target(store)
     declared = _declared_done(store)
-    rows: list[StatusRow] = []
-    for m in store.db.query("select * from motions order by date, id"):
-        mid = m["id"]
-        fulfilling, claims, responded_by = _from_links(links.get(mid, []))
-        for lid, d in declared.get(mid, []):
-            if all(lid != c[0] for c in claims):
-                claims.append((lid, d))
-        dec = decide(m.get("date"), m.get("deadline_end"), fulfilling, claims, today)
-        subs = _loads(m.get("submitters"), [])
-        row = StatusRow(id=mid, kind="motion", title=m.get("title") or "", date=m.get("date"),
-                        dossier=m.get("dossier"), member=", ".join(subs) or None,
-                        deadline_text=m.get("deadline_text"), deadline_end=m.get("deadline_end"), **dec)
-        row.responded_by = responded_by
-        if row.status not in DONE and _not_adopted(m.get("besluit")):
-            row.status, row.days_overdue = "not_adopted", None
-        _register(row, m.get("uitvoeringsstatus"))
-        if m.get("known_from") == "reference":
-            row.note = _join(row.note, "known only from a citing letter")
-        rows.append(row)
+    motions = list(store.db.query("select m.*, substr(d.text, 1, 600) as head from motions m "
+                                  "left join documents d on d.id = m.doc_id order by m.date, m.id"))
+    amended = _amended_by(motions)
+    evidence = _adoption_evidence(store)
+    rows: list[StatusRow] = [motion_status_row(m, links.get(m["id"], []), declared.get(m["id"], []),
+                                               amended.get(m["id"]), evidence, today) for m in motions]
     q = ("select c.*, d.date as doc_date, d.dossier as doc_dossier, d.ministry as doc_ministry "
          "from commitments c left join documents d on d.id = c.doc_id order by c.date, c.id")
     for c in store.db.query(q):
@@ -202,7 +284,8 @@ _AS_OF = """select s.id, s.kind, s.title, s.date, s.dossier, s.ministry, s.membe
   s.fulfilled_by, s.fulfilled_on, s.days_late,
   case when s.status in ('open', 'overdue') and s.deadline_end is not null and s.deadline_end < :today
        then cast(julianday(:today) - julianday(s.deadline_end) as integer) end as days_overdue,
-  s.claimed_by, s.responded_by, s.register_status, s.register_disagrees, s.note, s.deadline_basis, :today as today, s.computed_at
+  s.claimed_by, s.responded_by, s.register_status, s.register_disagrees, s.note, s.deadline_basis, s.decision,
+  s.decision_source, s.besluit, s.replaced_by, :today as today, s.computed_at
   from status s"""
 
 

@@ -160,9 +160,22 @@ def _m6_sources_as_they_are(db: sqlite_utils.Database) -> None:
         db["status"].add_column("deadline_basis", str)
 
 
+def _m7_motion_decision(db: sqlite_utils.Database) -> None:
+    """The Kamer's decision on a motion with its provenance: `motions.besluit_source` (tk-odata, eerstekamer.nl,
+    the JSON Lines record, "third party, unverified"); in the ledger the folded decision, its source, the
+    decision as published and the amended motion that replaces a motion."""
+    if "besluit_source" not in db["motions"].columns_dict:
+        db["motions"].add_column("besluit_source", str)
+    cols = db["status"].columns_dict
+    for col in ("decision", "decision_source", "besluit", "replaced_by"):
+        if col not in cols:
+            db["status"].add_column(col, str)
+    db["status"].create_index(["decision"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
                                                              _m4_scraper_tables, _m5_ledger,
-                                                             _m6_sources_as_they_are]
+                                                             _m6_sources_as_they_are, _m7_motion_decision]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

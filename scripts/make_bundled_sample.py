@@ -2,7 +2,8 @@
 
 Run once from the project root with the shared corpus beside it:
     python scripts/make_bundled_sample.py ../shared/corpus
-Records are copied verbatim into the spec §2 JSON Lines shape; nothing is edited. Deterministic.
+Records are copied verbatim into the spec §2 JSON Lines shape; nothing is edited. Deterministic. A motion's
+`besluit` is the corpus's third-party vote field, with `besluit_source` saying so.
 """
 import gzip
 import json
@@ -41,7 +42,11 @@ with gzip.open(out / "motions.jsonl.gz", "wt", encoding="utf-8", compresslevel=9
                             "source": f"https://zoek.officielebekendmakingen.nl/{m['kst_id']}.html",
                             "dossier": m.get("dossier"), "zaak_nummer": m.get("zaak_nummer"),
                             "kabinetsappreciatie": m.get("kabinetsappreciatie"),
-                            "api_afgedaan": m.get("api_afgedaan")}, ensure_ascii=False) + "\n")
+                            "api_afgedaan": m.get("api_afgedaan"),
+                            # the corpus's vote outcome comes from a third party's join: kept, marked unverified
+                            "besluit": m.get("besluit_motiematcher_unverified"),
+                            "besluit_source": "third party, unverified (motiematcher join of the corpus)"
+                            if m.get("besluit_motiematcher_unverified") else None}, ensure_ascii=False) + "\n")
 with gzip.open(out / "letters.jsonl.gz", "wt", encoding="utf-8", compresslevel=9) as f:
     for l in chosen_letters:
         f.write(json.dumps({"id": l["document_nummer"], "kind": "letter", "date": (l.get("datum") or "")[:10],

@@ -77,6 +77,7 @@ def test_moties_pages_dedupes_and_maps_fields(env):
     assert json.loads(a["submitters"]) == ["J.F. Klaver", "L.A.J.M. Dassen", "E.M.J. Ploumen", "S.H. Simons"]
     assert (a["kabinetsappreciatie"], a["besluit"], a["date"], a["known_from"]) == \
         ("Ontraden", "Stemmen - verworpen", "2022-01-19", "odata")
+    assert a["besluit_source"] == "tk-odata"                  # the decision's provenance is kept with it
     assert a["title"].startswith("Motie van het lid Simons c.s.") and a["tk_process_finished"] is None
     syn = m["kst-99999-12"]
     assert syn["zaak_nummer"] == "2099Z00001" and syn["date"] is None and syn["tk_process_finished"] == 1

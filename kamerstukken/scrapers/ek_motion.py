@@ -150,7 +150,7 @@ def motion_row(m: EkMotion) -> dict:
     dumps = (lambda v: json.dumps(v, ensure_ascii=False) if v else None)
     dossier = m.id.split("-", 1)[1].rsplit("-", 1)[0] if m.id else None
     return {"id": m.id, "title": m.title, "date": m.date, "dossier": dossier, "uitvoeringsstatus": m.uitvoeringsstatus,
-            "besluit": m.status, "submitters": dumps(m.submitters), "cosigners": dumps(m.cosigners),
+            "besluit": m.status, "besluit_source": "eerstekamer.nl" if m.status else None, "submitters": dumps(m.submitters), "cosigners": dumps(m.cosigners),
             "debate": m.debate, "besluit_note": m.status_note, "vote_date": m.vote_date,
             "parties_for": dumps(m.parties_for), "parties_against": dumps(m.parties_against),
             "summary": m.summary, "known_from": "ek"}

@@ -388,6 +388,7 @@ def motion_row(zaak: dict) -> dict:
         "kabinetsappreciatie": zaak.get("Kabinetsappreciatie") or None,
         "tk_process_finished": None if afgedaan is None else int(bool(afgedaan)),
         "besluit": besluit_of(zaak),
+        "besluit_source": "tk-odata" if besluit_of(zaak) else None,
         "zaak_nummer": zaak["Nummer"],
         "known_from": "odata",
     }
