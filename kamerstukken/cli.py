@@ -306,18 +306,55 @@ def _mount_optional():
 _mount_optional()
 
 
-def main():
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500] or type(exc).__name__
+
+
+def fault_message(exc: BaseException) -> Optional[tuple[str, int]]:
+    """A store, source or machine fault as (one-line message, exit code); None for a programming error."""
+    import errno
     import sqlite3
+
+    from .scrapers.http import FetchError
+    from .store import StoreError
+    msg = _one_line(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg):
+        return (f"the database is busy: another kamerstukken command has been writing to it for more than 30 s "
+                f"({msg}); run this command again when the other one has finished (every stage resumes where "
+                f"it stopped)", 75)
+    if isinstance(exc, StoreError):
+        return msg, 3
+    if isinstance(exc, sqlite3.DatabaseError):
+        if "readonly" in msg or "read-only" in msg:
+            return f"the database is read-only ({msg}); give a writable --db", 3
+        if "full" in msg:
+            return f"the disk is full ({msg}); nothing after the last commit was kept, free space and rerun", 74
+        if "not a database" in msg or "malformed" in msg:
+            return f"the --db file is not a kamerstukken (SQLite) database or is damaged ({msg})", 3
+        return f"database error: {msg}", 3
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full ({msg}); free space and rerun (every stage resumes)", 74
+        return f"{msg}", 74
+    if isinstance(exc, FetchError):
+        return msg, 2
+    if isinstance(exc, MemoryError):
+        return "out of memory: an input or response was too large for this machine (see docs/reliability.md " \
+               "for the limits)", 70
+    if isinstance(exc, UnicodeError):
+        return f"input is not valid UTF-8: {msg}", 2
+    return None
+
+
+def main():
     try:
         app()
-    except sqlite3.OperationalError as exc:
-        # another writer held the database past the store's 30 s busy timeout: say so, no traceback
-        if "locked" not in str(exc) and "busy" not in str(exc):
+    except Exception as exc:  # noqa: BLE001 - a known fault becomes one line; anything else stays a traceback
+        known = fault_message(exc)
+        if known is None:
             raise
-        err.print(f"[red]error:[/red] the database is busy: another kamerstukken command has been writing to it "
-                  f"for more than 30 s ({exc}); run this command again when the other one has finished (every "
-                  f"stage resumes where it stopped)")
-        sys.exit(75)
+        sys.stderr.write(f"error: {known[0]}\n")
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":

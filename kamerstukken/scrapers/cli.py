@@ -73,15 +73,24 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+# summary keys that count records read successfully, per command (an outage reads none of them)
+_OK_KEYS = ("fetched", "unchanged", "toezeggingen", "new", "changed", "same", "skipped", "advices")
+
+
 def _run(label: str, fn, title: str, *, db, rate, raw_dir, quiet, as_json, **kw) -> None:
     """One fetch command: a session and a progress bar, `fn(store, client, progress=…, **kw)`, a FetchError as a
-    clean exit 2, and the report, whose title is `title` filled in from the summary."""
+    clean exit 2, and the report, whose title is `title` filled in from the summary. A run where every record
+    failed (an outage) exits 1: it is reported as a failure, not as "0 read"."""
     with _session(db, rate, raw_dir) as (store, client), _progress(label, quiet) as prog:
         try:
             s = fn(store, client, progress=prog, **kw)
         except FetchError as exc:
             _fail(exc)
         _report(title.format_map(s), s, as_json, client)
+    if s.get("errors") and not any(s.get(k) for k in _OK_KEYS):
+        typer.echo(f"error: {label}: every record failed ({s['errors']} errors, see the ingest_errors table); "
+                   f"is the source down?", err=True)
+        raise typer.Exit(1)
 
 
 @fetch_app.command("kamerstukken")

@@ -155,8 +155,9 @@ def looks_not_found(content: bytes, expect: Optional[str]) -> bool:
     return False
 
 
-_UNAVAILABLE_RE = re.compile(rb"onderhoud|maintenance|storing\b|tijdelijk niet beschikbaar|niet bereikbaar|"
-                             rb"service (temporarily )?unavailable|\b503\b", re.I)
+_UNAVAILABLE_RE = re.compile(rb"^\W*(gepland\s+|technisch\s+)?onderhoud\b|wegens\s+onderhoud|in\s+onderhoud|"
+                             rb"maintenance|tijdelijk\s+niet\s+(beschikbaar|bereikbaar)|"
+                             rb"service\s+(temporarily\s+)?unavailable|^\W*503\b|^\W*storing\W*$", re.I)
 
 
 def looks_unavailable(content: bytes, expect: Optional[str]) -> bool:
@@ -169,8 +170,8 @@ def looks_unavailable(content: bytes, expect: Optional[str]) -> bool:
         return False
     m = re.search(rb"<title[^>]*>(.*?)</title>", content[:20000], re.I | re.S)
     h1 = re.search(rb"<h1[^>]*>(.*?)</h1>", content[:40000], re.I | re.S)
-    probe = (m.group(1) if m else b"") + b" " + (h1.group(1) if h1 else b"")
-    return bool(_UNAVAILABLE_RE.search(probe))
+    probes = [(x.group(1) if x else b"").strip() for x in (m, h1)]
+    return any(_UNAVAILABLE_RE.search(p) for p in probes if p)
 
 
 class RateLimiter:
@@ -480,13 +481,15 @@ class HttpClient:
         body, raw_len = bytearray(), 0
         for chunk in resp.iter_raw():
             raw_len += len(chunk)
-            body += dec.feed(chunk, cap - len(body))
-            if len(body) > cap:
+            # never decode more than both limits allow at this point: a bomb is stopped before it inflates
+            allowed = min(cap, max(lim.ratio_floor, int(lim.max_ratio * raw_len)))
+            body += dec.feed(chunk, allowed - len(body))
+            if len(body) > allowed and allowed == cap:
                 raise LimitExceeded(f"body of {url} is larger than the {cap // MB} MB limit for "
                                     f"{expect or 'this kind of'} responses; stopped reading", url, resp.status_code)
-            if len(body) > lim.ratio_floor and len(body) > lim.max_ratio * raw_len:
+            if len(body) > allowed:
                 raise LimitExceeded(f"body of {url} decompresses more than {lim.max_ratio:g}x "
-                                    f"({raw_len} bytes gave {len(body)}); a compression bomb? stopped reading",
+                                    f"({raw_len} bytes gave over {allowed}); a compression bomb? stopped reading",
                                     url, resp.status_code)
             if time.monotonic() > deadline:
                 raise LimitExceeded(f"gave up on {url}: the body was still coming in after the "
