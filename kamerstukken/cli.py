@@ -30,6 +30,29 @@ JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output")
 CsvOpt = typer.Option(False, "--csv", help="CSV output (for spreadsheets)")
 
 
+_CONTROL = None
+
+
+def safe(value) -> str:
+    """Text as text for a terminal: control characters (ESC sequences, BEL, …) shown as \\xNN, never
+    executed; use with markup=False or rich.text.Text so `[/b]` in a path or title stays literal."""
+    global _CONTROL
+    import re
+    if _CONTROL is None:
+        _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
+                        f"\\u{ord(m.group()):04x}", str(value))
+
+
+def say_error(where: str, msg) -> None:
+    """One error line on stderr: `error <where>: <msg>`, no markup read from the values, never wrapped."""
+    from rich.text import Text
+    line = Text("error", style="red")
+    line.append(f" {safe(where)}: " if where else ": ")
+    line.append(" ".join(safe(msg).split()))
+    err.print(line, soft_wrap=True)
+
+
 def open_store(db: Optional[Path]) -> Store:
     return Store(db_path(db))
 
@@ -65,18 +88,18 @@ def make_table(rows: list[dict], columns: list, title: str = "", width: Optional
                 w = max(14, room * shares[i] // max(1, sum(shares.values())))
                 t.add_column(c.replace("_", " "), no_wrap=True, overflow="ellipsis", max_width=min(w, natural[i]))
         for row in cells:
-            t.add_row(*row)
+            t.add_row(*(Text(safe(c)) for c in row))
         return t
     # too narrow for a table: the first column as a heading, the short fields on one line, prose below
     parts = [Text(title, style="bold underline")] if title else []
     for row in cells:
-        parts.append(Text(row[0], style="bold"))
+        parts.append(Text(safe(row[0]), style="bold"))
         short = [f"{columns[i].replace('_', ' ')} {row[i]}" for i in fixed if i and row[i]]
         if short:
-            parts.append(Text("  " + " · ".join(short)))
+            parts.append(Text(safe("  " + " · ".join(short))))
         for i in prose:
             if row[i]:
-                line = Text(f"  {columns[i].replace('_', ' ')}: {row[i]}", no_wrap=True, overflow="ellipsis")
+                line = Text(safe(f"  {columns[i].replace('_', ' ')}: {row[i]}"), no_wrap=True, overflow="ellipsis")
                 line.truncate(width, overflow="ellipsis")
                 parts.append(line)
     return Group(*parts)
@@ -130,13 +153,14 @@ def ingest(paths: List[Path] = typer.Argument(None, help="Files and folders in a
             r = ingest_jsonl(store, jsonl, progress=lambda: prog.advance(task))
             result.added += r.added; result.merged += r.merged; result.errors += r.errors
     for origin, msg in result.errors:
-        err.print(f"[red]error[/red] {origin}: {msg}")
+        say_error(origin, msg)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         console.print(f"{len(result.added)} added, {len(result.merged)} updated or merged, "
                       f"{len(result.unchanged)} unchanged, {len(result.errors)} failed "
-                      f"→ {store.path} ({store.db['documents'].count} documents)")
+                      f"→ {safe(store.path)} ({store.db['documents'].count} documents)", markup=False,
+                      highlight=False, soft_wrap=True)
     if result.errors:
         raise typer.Exit(1)
 
@@ -160,20 +184,22 @@ def show(doc_id: str, db: Optional[Path] = DbOpt, as_json: bool = JsonOpt):
     if as_json:
         print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
         return
-    console.print(f"[bold]{doc.id}[/bold]  {doc.kind}  {doc.date or 'no date'}")
-    console.print(f"[bold]{doc.title}[/bold]")
+    from rich.text import Text
+    plain = dict(markup=False, highlight=False)   # document values are text, never markup or escape codes
+    console.print(Text(safe(f"{doc.id}  {doc.kind}  {doc.date or 'no date'}"), style="bold"))
+    console.print(Text(safe(doc.title or ""), style="bold"))
     for label, v in (("sender", doc.sender), ("ministry", doc.ministry), ("addressee", doc.addressee),
                      ("signatory", doc.signatory), ("dossier", doc.dossier), ("vergaderjaar", doc.vergaderjaar)):
         if v:
-            console.print(f"{label}: {v}")
+            console.print(safe(f"{label}: {v}"), **plain)
     for s in doc.sources:
-        console.print(f"source: {s.format} {s.origin} sha256:{s.content_hash[:12]} {s.ingested_at}")
+        console.print(safe(f"source: {s.format} {s.origin} sha256:{s.content_hash[:12]} {s.ingested_at}"), **plain)
     console.print()
-    console.print(doc.text, markup=False, highlight=False)
+    console.print(safe(doc.text), **plain)
     if doc.footnotes:
         console.print()
         for f in doc.footnotes:
-            console.print(f"[{f.mark}] {f.text}  (at {f.position})", markup=False, highlight=False)
+            console.print(safe(f"[{f.mark}] {f.text}  (at {f.position})"), **plain)
 
 
 @app.command()
@@ -203,7 +229,9 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
             task = prog.add_task("extract", total=total)
             res = extract_all(store, progress=lambda n: prog.advance(task, n))
         for did, msg in res.errors:
-            err.print(f"[red]error[/red] {did}: {msg}")
+            say_error(did, msg)
+        for did, msg in res.notes:
+            err.print(f"note {safe(did)}: {safe(msg)}", markup=False, highlight=False, soft_wrap=True)
         out = {"documents": res.documents, **res.counts, "errors": len(res.errors)}
         print(json.dumps(out) if as_json else
               f"{res.documents} documents: " + ", ".join(f"{v} {k}" for k, v in res.counts.items()))
@@ -213,18 +241,21 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
         raise typer.Exit(2)
     from .nlp.extract import extract_lines
     try:
-        fh = sys.stdin if input == "-" else open(input, encoding="utf-8")
-    except OSError as exc:
-        err.print(f"[red]error:[/red] cannot read {input}: {exc.strerror}")
+        fh = sys.stdin.buffer if input == "-" else open(input, "rb")
+    except (OSError, ValueError) as exc:
+        say_error("", f"cannot read {input}: {getattr(exc, 'strerror', None) or exc}")
         raise typer.Exit(2)
-    try:
-        for obj in extract_lines(fh):
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    except UnicodeDecodeError as exc:
-        err.print(f"[red]error:[/red] {input} is not UTF-8: {exc}")
-        raise typer.Exit(2)
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="strict", newline="\n",
+                           write_through=True) if hasattr(sys.stdout, "buffer") else sys.stdout
+    try:   # each line decoded on its own: a bad byte costs that line (an error object), not the run
+        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
+        for obj in extract_lines(lines):
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     finally:
-        if fh is not sys.stdin:
+        out.flush()
+        if out is not sys.stdout:
+            out.detach()   # leave sys.stdout's buffer open
+        if fh is not sys.stdin.buffer:
             fh.close()
 
 
