@@ -56,6 +56,22 @@ def check_input_file(path: Path) -> int:
     return st.st_size
 
 
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def display_origin(path: Path) -> str:
+    """The origin recorded for a file: relative to the working folder, else to the installed package (bundled
+    data: "kamerstukken/data/…"), so a store and the web UI do not carry this machine's folder layout; a path
+    elsewhere is kept as given."""
+    p = Path(os.path.abspath(path))
+    for root in (Path.cwd(), _PACKAGE_PARENT):
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """Files named, and files under folders named (sorted, hidden files skipped). Entries that are not
     regular files (FIFOs, sockets, devices, symlink loops) are yielded too, so `ingest_paths` reports them."""
@@ -143,7 +159,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike], *, date_overr
     from .parse import ParseError, parse
     result = IngestResult()
     for path in iter_files(paths):
-        origin = str(path)
+        origin = display_origin(path)
         try:
             check_input_file(path)
             data = path.read_bytes()
@@ -244,6 +260,7 @@ def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Ca
     else:
         fh = open(path, "rb")   # bytes: each line is decoded on its own, so one bad byte costs one record
     stream = fh if fh else sys.stdin.buffer
+    src_name = "-" if fh is None else display_origin(path)
     pending = 0
     store.db.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -254,7 +271,7 @@ def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Ca
             try:
                 line = _decode_line(raw, lineno)
                 rec = json.loads(line)
-                doc = document_from_record(rec, str(path), line)
+                doc = document_from_record(rec, src_name, line)
                 existed = store.has_document(doc.id)
                 store.upsert_document(doc, merge=True)
                 (result.merged if existed else result.added).append(doc.id)
