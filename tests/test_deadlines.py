@@ -7,7 +7,6 @@ documents are copied verbatim. None of them is taken from gold/dev.
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -155,14 +154,12 @@ def test_calendar():
     assert parl.begrotingsbehandeling(2024) == date(2024, 10, 31)
 
 
-def test_speed_on_real_text():
+def test_one_megabyte_of_real_text():
+    """~1 MB: 30 copies of a real letter give 30 times its deadlines (speed lives in bench/, not in a test)."""
     seed = (FIX / "seed_004_toekomst_openbaar_bestuur.txt").read_text(encoding="utf-8")
-    text = "\n\n".join([seed] * 30)        # ~1 MB
-    t = time.perf_counter()
+    text = "\n\n".join([seed] * 30)
     found = find_deadlines(text, date(2019, 10, 1))
-    elapsed = time.perf_counter() - t
     assert len(found) == 30 * len(find_deadlines(seed, date(2019, 10, 1)))
-    assert elapsed < 2.0, elapsed     # generous for slow CI machines; ~0.1-0.3 s on a laptop
 
 
 def test_periods_long_before_the_document_are_past_events_not_deadlines():

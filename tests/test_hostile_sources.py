@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import threading
 import time
 import zlib
@@ -20,7 +19,7 @@ from kamerstukken.scrapers.odata import fetch_moties
 from kamerstukken.scrapers.rawstore import RawStore
 from kamerstukken.scrapers.sru import fetch_kamerstuk, fetch_kamerstukken
 from kamerstukken.store import Store
-from replay import Reply, ReplayServer, odata_pages, real_zaak, sru_pages
+from replay import Reply, ReplayServer, real_zaak, sru_pages
 
 FIX = Path(__file__).parent / "fixtures" / "payloads"
 TK_PAGE = (FIX / "sru" / "sru_tk_reshaped_4records.xml").read_bytes()

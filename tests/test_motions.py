@@ -1,7 +1,6 @@
 """Motion mentions in real letters/debates/subject lines, and parses of real motion documents."""
 import json
 import re
-import time
 from pathlib import Path
 
 from kamerstukken.nlp.motions import (find_motion_mentions, parse_motion_text, split_submitters,
@@ -138,14 +137,15 @@ def test_title_parsing():
                                                                                          False)
 
 
-def test_prefilter_and_speed():
+def test_prefilter_and_one_megabyte():
+    """1 MB of real sentences repeated: every copy gives the same mentions (speed is measured in bench/, not
+    asserted here: a test never depends on the clock)."""
     assert find_motion_mentions("Geen enkele verwijzing hier.") == []
     blob = "\n\n".join(S.values())
-    big = (blob + "\n\n") * (1_000_000 // len(blob) + 1)
-    t0 = time.perf_counter()
-    n = len(find_motion_mentions(big))
-    assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
-    assert n > 1000
+    reps = 1_000_000 // len(blob) + 1
+    one = len(find_motion_mentions(blob + "\n\n"))
+    n = len(find_motion_mentions((blob + "\n\n") * reps))
+    assert n > 1000 and n == reps * one
 
 
 def test_subject_line_reference_belongs_to_the_motion_it_closes():

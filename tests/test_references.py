@@ -1,7 +1,6 @@
 """find_references / canonical ids on real citation text (letters, subject lines, a full kst XML)."""
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -101,11 +100,11 @@ def test_ids_roundtrip():
     assert refs_from_extref("stb-2020-1") == ""
 
 
-def test_speed_one_megabyte():
+def test_one_megabyte():
+    """1 MB of real sentences repeated: every copy gives the same references (speed lives in bench/)."""
     rows = [json.loads(x)["text"] for x in (FIX / "sentences.jsonl").read_text("utf-8").splitlines()]
     blob = " ".join(rows)
-    big = (blob + "\n\n") * (1_000_000 // len(blob) + 1)
-    t0 = time.perf_counter()
-    n = len(find_references(big))
-    assert time.perf_counter() - t0 < 1.5  # ~0.5 s measured; headroom for a loaded machine
-    assert n > 1000
+    reps = 1_000_000 // len(blob) + 1
+    one = len(find_references(blob + "\n\n"))
+    n = len(find_references((blob + "\n\n") * reps))
+    assert n > 1000 and n == reps * one
