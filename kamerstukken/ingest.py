@@ -50,7 +50,7 @@ def check_input_file(path: Path) -> int:
     pdf = path.suffix.lower() == ".pdf"
     limit = MAX_FILE_BYTES if pdf else MAX_TEXT_FILE_BYTES
     if st.st_size > limit:
-        raise ValueError(f"skipped: {st.st_size / 1048576:.0f} MB, over the {limit // 1048576} MB limit for one "
+        raise ValueError(f"skipped: {st.st_size:,} bytes, over the limit of {limit:,} bytes for one "
                          f"{'PDF' if pdf else 'text/XML/HTML'} file "
                          f"({'KAMERSTUKKEN_MAX_FILE' if pdf else 'KAMERSTUKKEN_MAX_TEXT_FILE'})")
     return st.st_size
