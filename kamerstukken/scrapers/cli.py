@@ -89,8 +89,17 @@ def _run(label: str, fn, title: str, *, db, rate, raw_dir, quiet, as_json, **kw)
         _report(title.format_map(s), s, as_json, client)
     if s.get("errors") and not any(s.get(k) for k in _OK_KEYS):
         typer.echo(f"error: {label}: every record failed ({s['errors']} errors, see the ingest_errors table); "
-                   f"is the source down?", err=True)
+                   f"is the source down? last: {_last_error(db)}", err=True)
         raise typer.Exit(1)
+
+
+def _last_error(db) -> str:
+    store = Store(db_path(db))
+    try:
+        row = store.db.execute("select origin, error from ingest_errors order by at desc, rowid desc limit 1").fetchone()
+    finally:
+        store.close()
+    return f"{row[0]}: {' '.join(str(row[1]).split())[:300]}" if row else "-"
 
 
 @fetch_app.command("kamerstukken")
@@ -139,6 +148,8 @@ def cmd_kamerstuk(
                 out["errors"][i] = f"{type(exc).__name__}: {exc}"
         _report(f"kamerstuk: {len(out['fetched'])} fetched, {len(out['errors'])} errors",
                 {"ids": out["fetched"], "errors": out["errors"]}, as_json, client)
+    for i, msg in out["errors"].items():
+        typer.echo(f"error {i}: {' '.join(msg.split())[:500]}", err=True)
     if out["errors"] and not out["fetched"]:
         raise typer.Exit(1)
 

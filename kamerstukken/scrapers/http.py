@@ -231,7 +231,7 @@ class Limits:
     max_bytes: Optional[int] = None
     max_ratio: float = 200.0
     ratio_floor: int = 1 * MB
-    deadline: float = 300.0
+    deadline: float = 120.0
     max_redirects: int = 5
 
     def bytes_for(self, expect: Optional[str]) -> int:
