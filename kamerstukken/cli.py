@@ -53,6 +53,12 @@ def say_error(where: str, msg) -> None:
     err.print(line, soft_wrap=True)
 
 
+def esc(value) -> str:
+    """A value inside a rich markup string: its brackets escaped, its control characters shown."""
+    from rich.markup import escape
+    return escape(safe(value))
+
+
 def open_store(db: Optional[Path]) -> Store:
     return Store(db_path(db))
 
@@ -179,7 +185,7 @@ def show(doc_id: str, db: Optional[Path] = DbOpt, as_json: bool = JsonOpt):
     """One document with its metadata, sources, footnotes and text."""
     doc = open_store(db).get_document(doc_id)
     if not doc:
-        err.print(f"[red]error:[/red] no document {doc_id!r}")
+        say_error("", f"no document {doc_id!r}")
         raise typer.Exit(1)
     if as_json:
         print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
@@ -209,7 +215,7 @@ def search(query: str, limit: int = typer.Option(20), db: Optional[Path] = DbOpt
     try:
         rows = open_store(db).search(query, limit=limit)
     except SearchError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        say_error("", exc)
         raise typer.Exit(2)
     emit_rows(rows, as_json=as_json, as_csv=as_csv, columns=["id", "kind", "date", "title", "snippet"])
 
@@ -301,7 +307,7 @@ def export(what: str = typer.Argument(..., help="links, or a table name (documen
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
     if what not in store.db.table_names() and what not in store.db.view_names():
-        err.print(f"[red]error:[/red] no table {what!r}; one of: links, {', '.join(store.db.table_names())}")
+        say_error("", f"no table {what!r}; one of: links, {', '.join(store.db.table_names())}")
         raise typer.Exit(2)
     rows = store.db.query(f"select * from [{what}]")
     if fmt == "csv":

@@ -11,7 +11,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import zlib
 from datetime import date
 from pathlib import Path
 
@@ -244,6 +243,9 @@ def test_show_prints_escape_codes_as_text_and_markup_literally(tmp_path):
     p = cli("documents", "--db", db, env={"COLUMNS": "200"})
     assert p.returncode == 0 and "\x1b]0;" not in p.stdout.decode() and "[bold]titel" in p.stdout.decode()
     assert safe("a\x1bb\x9bc\u202ed") == "a\\x1bb\\x9bc\\u202ed"
+    for cmd in ("show", "status"):                 # an id that is markup: a one-line error, not a crash
+        p = cli(cmd, "[/b]\x1b[2J", "--db", db)
+        assert p.returncode == 1 and "[/b]" in one_error_line(p) and "\x1b" not in p.stderr.decode()
 
 
 # ----------------------------------------------------------------------------- NLP stage

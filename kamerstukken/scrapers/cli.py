@@ -42,7 +42,7 @@ def _progress(label: str, quiet: bool):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[item]}"), TimeElapsedColumn(),
+                  TextColumn("{task.fields[item]}", markup=False), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as prog:
         task = prog.add_task(label, total=None, item="")
 
@@ -148,7 +148,7 @@ def cmd_kamerstuk(
                 out["errors"][i] = f"{type(exc).__name__}: {exc}"
         _report(f"kamerstuk: {len(out['fetched'])} fetched, {len(out['errors'])} errors",
                 {"ids": out["fetched"], "errors": out["errors"]}, as_json, client)
-    for i, msg in out["errors"].items():
+    for i, msg in ({} if as_json else out["errors"]).items():   # --json carries them in "errors"
         typer.echo(f"error {i}: {' '.join(msg.split())[:500]}", err=True)
     if out["errors"] and not out["fetched"]:
         raise typer.Exit(1)
