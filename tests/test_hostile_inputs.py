@@ -164,6 +164,19 @@ def test_pdf_page_count_limit(tmp_path, monkeypatch):
         parse(path.read_bytes(), str(path))
 
 
+@pytest.mark.parametrize("fmt", ["ob-html", "kst-xml"])
+def test_a_tag_with_100000_attributes_is_refused_before_lxml(fmt):
+    """lxml/libxml2 is quadratic in the attributes of one tag; the real page keeps parsing."""
+    from kamerstukken.parse import ParseError, parse
+    attrs = " ".join(f"a{i}='x'" for i in range(100_000)).encode()
+    data = (b"<html><body><div " + attrs + b">tekst</div></body></html>" if fmt == "ob-html" else
+            b"<?xml version='1.0'?><kamerstuk " + attrs + b"><al>tekst</al></kamerstuk>")
+    with pytest.raises(ParseError, match="100,000 attributes"):
+        parse(data, "x", fmt)
+    real = (FIX / "parse" / "kst-28844-269_ob.html").read_bytes()
+    assert parse(real, "x.html").id == "kst-28844-269"
+
+
 # ----------------------------------------------------------------------------- extract - and ingest --jsonl
 
 BAD_LINES = [
