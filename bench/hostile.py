@@ -9,7 +9,7 @@ exit status, its one error line, its peak memory (getrusage of the child) and it
            client's own, 120 s);
   redirect `fetch kamerstuk` redirected to another host;
   extract  `extract FILE` of one line holding --text-mb MB of a real letter repeated.
-Prints one JSON object per case.
+Prints one JSON object per case (wall seconds and, less sensitive to other load on the machine, CPU seconds).
 """
 from __future__ import annotations
 
@@ -76,6 +76,7 @@ def run_cli(args: list[str], env: dict | None = None) -> dict:
     err = chunks["err"].decode("utf-8", "replace")
     lines = [x.strip() for x in err.splitlines() if x.strip().startswith("error")]
     return {"exit": proc.returncode, "seconds": round(time.perf_counter() - t, 2),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "error_line": lines[0][:300] if lines else None,
             "stdout_bytes": len(chunks["out"])}
 
