@@ -30,8 +30,8 @@ PKG_DATA = ROOT / "kamerstukken" / "data"
 BUNDLED_MOTIONS = PKG_DATA / "corpus" / "motions.jsonl.gz"
 BUNDLED_LETTERS = PKG_DATA / "corpus" / "letters.jsonl.gz"
 BUNDLED_DOCUMENTS = PKG_DATA / "documents"
-# the read-only project data (corpus, gold, tools) next to the project, or where the workplace mounts it
-SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
+# the read-only project data (corpus, gold, tools): $KAMERSTUKKEN_SHARED, else a `shared` folder next to the project
+SHARED = Path(os.environ.get("KAMERSTUKKEN_SHARED") or ROOT.parent / "shared")
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

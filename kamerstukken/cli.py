@@ -30,6 +30,35 @@ JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output")
 CsvOpt = typer.Option(False, "--csv", help="CSV output (for spreadsheets)")
 
 
+_CONTROL = None
+
+
+def safe(value) -> str:
+    """Text as text for a terminal: control characters (ESC sequences, BEL, …) shown as \\xNN, never
+    executed; use with markup=False or rich.text.Text so `[/b]` in a path or title stays literal."""
+    global _CONTROL
+    import re
+    if _CONTROL is None:
+        _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
+                        f"\\u{ord(m.group()):04x}", str(value))
+
+
+def say_error(where: str, msg) -> None:
+    """One error line on stderr: `error <where>: <msg>`, no markup read from the values, never wrapped."""
+    from rich.text import Text
+    line = Text("error", style="red")
+    line.append(f" {safe(where)}: " if where else ": ")
+    line.append(" ".join(safe(msg).split()))
+    err.print(line, soft_wrap=True)
+
+
+def esc(value) -> str:
+    """A value inside a rich markup string: its brackets escaped, its control characters shown."""
+    from rich.markup import escape
+    return escape(safe(value))
+
+
 def open_store(db: Optional[Path]) -> Store:
     return Store(db_path(db))
 
@@ -65,18 +94,18 @@ def make_table(rows: list[dict], columns: list, title: str = "", width: Optional
                 w = max(14, room * shares[i] // max(1, sum(shares.values())))
                 t.add_column(c.replace("_", " "), no_wrap=True, overflow="ellipsis", max_width=min(w, natural[i]))
         for row in cells:
-            t.add_row(*row)
+            t.add_row(*(Text(safe(c)) for c in row))
         return t
     # too narrow for a table: the first column as a heading, the short fields on one line, prose below
     parts = [Text(title, style="bold underline")] if title else []
     for row in cells:
-        parts.append(Text(row[0], style="bold"))
+        parts.append(Text(safe(row[0]), style="bold"))
         short = [f"{columns[i].replace('_', ' ')} {row[i]}" for i in fixed if i and row[i]]
         if short:
-            parts.append(Text("  " + " · ".join(short)))
+            parts.append(Text(safe("  " + " · ".join(short))))
         for i in prose:
             if row[i]:
-                line = Text(f"  {columns[i].replace('_', ' ')}: {row[i]}", no_wrap=True, overflow="ellipsis")
+                line = Text(safe(f"  {columns[i].replace('_', ' ')}: {row[i]}"), no_wrap=True, overflow="ellipsis")
                 line.truncate(width, overflow="ellipsis")
                 parts.append(line)
     return Group(*parts)
@@ -130,13 +159,14 @@ def ingest(paths: List[Path] = typer.Argument(None, help="Files and folders in a
             r = ingest_jsonl(store, jsonl, progress=lambda: prog.advance(task))
             result.added += r.added; result.merged += r.merged; result.errors += r.errors
     for origin, msg in result.errors:
-        err.print(f"[red]error[/red] {origin}: {msg}")
+        say_error(origin, msg)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         console.print(f"{len(result.added)} added, {len(result.merged)} updated or merged, "
                       f"{len(result.unchanged)} unchanged, {len(result.errors)} failed "
-                      f"→ {store.path} ({store.db['documents'].count} documents)")
+                      f"→ {safe(store.path)} ({store.db['documents'].count} documents)", markup=False,
+                      highlight=False, soft_wrap=True)
     if result.errors:
         raise typer.Exit(1)
 
@@ -155,25 +185,27 @@ def show(doc_id: str, db: Optional[Path] = DbOpt, as_json: bool = JsonOpt):
     """One document with its metadata, sources, footnotes and text."""
     doc = open_store(db).get_document(doc_id)
     if not doc:
-        err.print(f"[red]error:[/red] no document {doc_id!r}")
+        say_error("", f"no document {doc_id!r}")
         raise typer.Exit(1)
     if as_json:
         print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
         return
-    console.print(f"[bold]{doc.id}[/bold]  {doc.kind}  {doc.date or 'no date'}")
-    console.print(f"[bold]{doc.title}[/bold]")
+    from rich.text import Text
+    plain = dict(markup=False, highlight=False)   # document values are text, never markup or escape codes
+    console.print(Text(safe(f"{doc.id}  {doc.kind}  {doc.date or 'no date'}"), style="bold"))
+    console.print(Text(safe(doc.title or ""), style="bold"))
     for label, v in (("sender", doc.sender), ("ministry", doc.ministry), ("addressee", doc.addressee),
                      ("signatory", doc.signatory), ("dossier", doc.dossier), ("vergaderjaar", doc.vergaderjaar)):
         if v:
-            console.print(f"{label}: {v}")
+            console.print(safe(f"{label}: {v}"), **plain)
     for s in doc.sources:
-        console.print(f"source: {s.format} {s.origin} sha256:{s.content_hash[:12]} {s.ingested_at}")
+        console.print(safe(f"source: {s.format} {s.origin} sha256:{s.content_hash[:12]} {s.ingested_at}"), **plain)
     console.print()
-    console.print(doc.text, markup=False, highlight=False)
+    console.print(safe(doc.text), **plain)
     if doc.footnotes:
         console.print()
         for f in doc.footnotes:
-            console.print(f"[{f.mark}] {f.text}  (at {f.position})", markup=False, highlight=False)
+            console.print(safe(f"[{f.mark}] {f.text}  (at {f.position})"), **plain)
 
 
 @app.command()
@@ -183,7 +215,7 @@ def search(query: str, limit: int = typer.Option(20), db: Optional[Path] = DbOpt
     try:
         rows = open_store(db).search(query, limit=limit)
     except SearchError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        say_error("", exc)
         raise typer.Exit(2)
     emit_rows(rows, as_json=as_json, as_csv=as_csv, columns=["id", "kind", "date", "title", "snippet"])
 
@@ -203,7 +235,9 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
             task = prog.add_task("extract", total=total)
             res = extract_all(store, progress=lambda n: prog.advance(task, n))
         for did, msg in res.errors:
-            err.print(f"[red]error[/red] {did}: {msg}")
+            say_error(did, msg)
+        for did, msg in res.notes:
+            err.print(f"note {safe(did)}: {safe(msg)}", markup=False, highlight=False, soft_wrap=True)
         out = {"documents": res.documents, **res.counts, "errors": len(res.errors)}
         print(json.dumps(out) if as_json else
               f"{res.documents} documents: " + ", ".join(f"{v} {k}" for k, v in res.counts.items()))
@@ -213,18 +247,21 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
         raise typer.Exit(2)
     from .nlp.extract import extract_lines
     try:
-        fh = sys.stdin if input == "-" else open(input, encoding="utf-8")
-    except OSError as exc:
-        err.print(f"[red]error:[/red] cannot read {input}: {exc.strerror}")
+        fh = sys.stdin.buffer if input == "-" else open(input, "rb")
+    except (OSError, ValueError) as exc:
+        say_error("", f"cannot read {input}: {getattr(exc, 'strerror', None) or exc}")
         raise typer.Exit(2)
-    try:
-        for obj in extract_lines(fh):
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    except UnicodeDecodeError as exc:
-        err.print(f"[red]error:[/red] {input} is not UTF-8: {exc}")
-        raise typer.Exit(2)
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="strict", newline="\n",
+                           write_through=True) if hasattr(sys.stdout, "buffer") else sys.stdout
+    try:   # each line decoded on its own: a bad byte costs that line (an error object), not the run
+        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
+        for obj in extract_lines(lines):
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     finally:
-        if fh is not sys.stdin:
+        out.flush()
+        if out is not sys.stdout:
+            out.detach()   # leave sys.stdout's buffer open
+        if fh is not sys.stdin.buffer:
             fh.close()
 
 
@@ -270,7 +307,7 @@ def export(what: str = typer.Argument(..., help="links, or a table name (documen
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
     if what not in store.db.table_names() and what not in store.db.view_names():
-        err.print(f"[red]error:[/red] no table {what!r}; one of: links, {', '.join(store.db.table_names())}")
+        say_error("", f"no table {what!r}; one of: links, {', '.join(store.db.table_names())}")
         raise typer.Exit(2)
     rows = store.db.query(f"select * from [{what}]")
     if fmt == "csv":
@@ -306,18 +343,55 @@ def _mount_optional():
 _mount_optional()
 
 
-def main():
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500] or type(exc).__name__
+
+
+def fault_message(exc: BaseException) -> Optional[tuple[str, int]]:
+    """A store, source or machine fault as (one-line message, exit code); None for a programming error."""
+    import errno
     import sqlite3
+
+    from .scrapers.http import FetchError
+    from .store import StoreError
+    msg = _one_line(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg):
+        return (f"the database is busy: another kamerstukken command has been writing to it for more than 30 s "
+                f"({msg}); run this command again when the other one has finished (every stage resumes where "
+                f"it stopped)", 75)
+    if isinstance(exc, StoreError):
+        return msg, 3
+    if isinstance(exc, sqlite3.DatabaseError):
+        if "readonly" in msg or "read-only" in msg:
+            return f"the database is read-only ({msg}); give a writable --db", 3
+        if "full" in msg:
+            return f"the disk is full ({msg}); nothing after the last commit was kept, free space and rerun", 74
+        if "not a database" in msg or "malformed" in msg:
+            return f"the --db file is not a kamerstukken (SQLite) database or is damaged ({msg})", 3
+        return f"database error: {msg}", 3
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full ({msg}); free space and rerun (every stage resumes)", 74
+        return f"{msg}", 74
+    if isinstance(exc, FetchError):
+        return msg, 2
+    if isinstance(exc, MemoryError):
+        return "out of memory: an input or response was too large for this machine (see docs/reliability.md " \
+               "for the limits)", 70
+    if isinstance(exc, UnicodeError):
+        return f"input is not valid UTF-8: {msg}", 2
+    return None
+
+
+def main():
     try:
         app()
-    except sqlite3.OperationalError as exc:
-        # another writer held the database past the store's 30 s busy timeout: say so, no traceback
-        if "locked" not in str(exc) and "busy" not in str(exc):
+    except Exception as exc:  # noqa: BLE001 - a known fault becomes one line; anything else stays a traceback
+        known = fault_message(exc)
+        if known is None:
             raise
-        err.print(f"[red]error:[/red] the database is busy: another kamerstukken command has been writing to it "
-                  f"for more than 30 s ({exc}); run this command again when the other one has finished (every "
-                  f"stage resumes where it stopped)")
-        sys.exit(75)
+        sys.stderr.write(f"error: {known[0]}\n")
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":

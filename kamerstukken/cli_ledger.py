@@ -40,7 +40,7 @@ def decision_line(st: dict) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from .cli import CsvOpt, DbOpt, JsonOpt, console, emit_rows, err, open_store, progress_bar
+    from .cli import CsvOpt, DbOpt, JsonOpt, console, emit_rows, err, esc, open_store, progress_bar
 
     @app.command("link")
     def link_cmd(db: Optional[Path] = DbOpt,
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         try:
             info = status_of(store, id, _today(today))
         except KeyError:
-            err.print(f"[red]error:[/red] no motion, commitment or document {id!r}")
+            err.print(f"[red]error:[/red] no motion, commitment or document {esc(repr(id))}")
             raise typer.Exit(1)
         if as_json:
             sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=1, default=str) + "\n")
@@ -83,33 +83,34 @@ def register(app: typer.Typer) -> None:
                        info["links"] + info["links_from"]], as_json=False, as_csv=True)
             return
         st = info.get("status") or {}
-        console.print(f"[bold]{info['id']}[/bold]  ({info.get('kind')}, {info.get('date') or 'date unknown'})")
+        console.print(f"[bold]{esc(info['id'])}[/bold]  ({esc(info.get('kind'))}, "
+                      f"{esc(info.get('date') or 'date unknown')})")
         if info.get("title"):
-            console.print(info["title"])
+            console.print(esc(info["title"]))
         if info.get("text"):
-            console.print(f"[dim]{info['text'][:600]}[/dim]")
+            console.print(f"[dim]{esc(info['text'][:600])}[/dim]")
         dl = info.get("deadline") or {}
         if dl.get("end"):
-            console.print(f"deadline: {dl.get('text')!r} → {dl.get('end')}")
+            console.print(f"deadline: {esc(repr(dl.get('text')))} → {esc(dl.get('end'))}")
         if st:
             line = f"status: [bold]{st['status']}[/bold]"
             if st.get("fulfilled_by"):
-                line += f" by {st['fulfilled_by']} ({st['fulfilled_on']})"
+                line += f" by {esc(st['fulfilled_by'])} ({esc(st['fulfilled_on'])})"
             if st.get("days_late"):
                 line += f", {st['days_late']} days late"
             if st.get("days_overdue"):
                 line += f", {st['days_overdue']} days overdue"
             if st.get("register_status"):
-                line += f"; register: {st['register_status']}"
+                line += f"; register: {esc(st['register_status'])}"
                 if st.get("register_disagrees"):
                     line += " [red](disagrees)[/red]"
             console.print(line)
             if info.get("kind") == "motion":
                 console.print(decision_line(st))
             if st.get("note"):
-                console.print(f"[dim]{st['note']}[/dim]")
+                console.print(f"[dim]{esc(st['note'])}[/dim]")
             if st.get("deadline_basis"):
-                console.print(f"[dim]measured against: {st['deadline_basis']}[/dim]")
+                console.print(f"[dim]measured against: {esc(st['deadline_basis'])}[/dim]")
         if info["links"]:
             emit_rows(info["links"], as_json=False, as_csv=False, title="letters answering it",
                       columns=["from_id", "date", "relation", "score", "accepted", "evidence", "title"])

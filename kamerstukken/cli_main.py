@@ -78,7 +78,7 @@ def build(store, paths: Optional[list[Path]] = None, jsonl: Optional[list[Path]]
 
 
 def register(app: typer.Typer) -> None:
-    from .cli import DbOpt, JsonOpt, console, err, open_store, progress_bar
+    from .cli import DbOpt, JsonOpt, console, esc, open_store, progress_bar, say_error
 
     @app.command("build")
     def build_cmd(paths: List[Path] = typer.Argument(None, help="Files/folders (default: the bundled documents)"),
@@ -105,12 +105,12 @@ def register(app: typer.Typer) -> None:
         else:
             _print_report(console, report)
         for e in report["errors"]:
-            err.print(f"[red]error[/red] {e['stage']} {e['origin']}: {e['error']}")
+            say_error(f"{e['stage']} {e['origin']}", e["error"])
 
     def _print_report(console, report):
         c = report["counts"]
         console.rule("[bold]kamerstukken: build report")
-        console.print(f"database: {report['database']}")
+        console.print(f"database: {esc(report['database'])}")
         console.print(", ".join(f"{v} {k}" for k, v in c.items()))
         console.print("time: " + ", ".join(f"{k[:-2]} {v}s" for k, v in report["timings"].items()))
         if report.get("status_counts"):

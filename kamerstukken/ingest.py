@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,14 +33,55 @@ class IngestResult:
                 "errors": [{"origin": o, "error": e} for o, e in self.errors]}
 
 
+# one file: PDFs up to MAX_FILE_BYTES; text, XML, HTML up to MAX_TEXT_FILE_BYTES (parsing text costs about 20x
+# its size in memory: a 200 MB text file took 4.2 GB)
+MAX_FILE_BYTES = int(os.environ.get("KAMERSTUKKEN_MAX_FILE") or 128 * 1024 * 1024)
+MAX_TEXT_FILE_BYTES = int(os.environ.get("KAMERSTUKKEN_MAX_TEXT_FILE") or 32 * 1024 * 1024)
+
+
+def check_input_file(path: Path) -> int:
+    """The size of a file that may be read, or ValueError/OSError saying why not: FIFOs, devices and sockets
+    (reading one blocks or never ends), symlink loops, files over MAX_FILE_BYTES ($KAMERSTUKKEN_MAX_FILE)."""
+    st = path.stat()   # OSError for a symlink loop or a dangling link
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else \
+            "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file"
+        raise ValueError(f"skipped: {kind}, not a regular file")
+    pdf = path.suffix.lower() == ".pdf"
+    limit = MAX_FILE_BYTES if pdf else MAX_TEXT_FILE_BYTES
+    if st.st_size > limit:
+        raise ValueError(f"skipped: {st.st_size:,} bytes, over the limit of {limit:,} bytes for one "
+                         f"{'PDF' if pdf else 'text/XML/HTML'} file "
+                         f"({'KAMERSTUKKEN_MAX_FILE' if pdf else 'KAMERSTUKKEN_MAX_TEXT_FILE'})")
+    return st.st_size
+
+
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def display_origin(path: Path) -> str:
+    """The origin recorded for a file: relative to the working folder, else to the installed package (bundled
+    data: "kamerstukken/data/…"), so a store and the web UI do not carry this machine's folder layout; a path
+    elsewhere is kept as given."""
+    p = Path(os.path.abspath(path))
+    for root in (Path.cwd(), _PACKAGE_PARENT):
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Files named, and files under folders named (sorted, hidden files skipped)."""
+    """Files named, and files under folders named (sorted, hidden files skipped). Entries that are not
+    regular files (FIFOs, sockets, devices, symlink loops) are yielded too, so `ingest_paths` reports them."""
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
-                        and f.suffix.lower() not in SKIP_SUFFIXES and f.name not in ("README.md", "INDEX.md"):
+                if f.is_dir() or any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.suffix.lower() not in SKIP_SUFFIXES and f.name not in ("README.md", "INDEX.md"):
                     yield f
         else:
             yield p
@@ -118,9 +160,16 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike], *, date_overr
     from .scrapers.ek_pages import ingest_ek_page
     result = IngestResult()
     for path in iter_files(paths):
-        origin = str(path)
+        origin = display_origin(path)
         try:
+            check_input_file(path)
             data = path.read_bytes()
+        except ValueError as exc:
+            result.errors.append((origin, str(exc)))
+            store.record_error(origin, result.errors[-1][1])
+            if progress:
+                progress(path)
+            continue
         except OSError as exc:
             result.errors.append((origin, f"cannot read: {exc.strerror or exc}"))
             store.record_error(origin, result.errors[-1][1])
@@ -164,6 +213,9 @@ def document_from_record(rec: dict, origin: str, raw: str) -> Document:
     """One JSON Lines record (spec/extract-io.md §2) → Document. Raises ValueError on a bad record."""
     if not isinstance(rec, dict):
         raise ValueError("not a JSON object")
+    from .nlp.extract import _valid_unicode  # noqa: PLC0415
+    if not _valid_unicode(rec):
+        raise ValueError("a lone surrogate (\\ud800-\\udfff) in the record: not valid Unicode")
     doc_id = str(rec.get("id") or "").strip()
     if not doc_id:
         raise ValueError("record has no id")
@@ -173,9 +225,10 @@ def document_from_record(rec: dict, origin: str, raw: str) -> Document:
     kind = (rec.get("kind") or "other").strip().lower()
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    d = (rec.get("date") or "").strip()[:10] or None
+    d = (rec.get("date") or "").strip() or None
     if d:
-        date.fromisoformat(d)  # raises ValueError on 2020-02-31
+        from .nlp.extract import parse_iso_date  # noqa: PLC0415
+        parse_iso_date(d)  # YYYY-MM-DD only; raises ValueError on 2020-02-31, 20200101, 2020-W01-1, times
         if d.startswith("0001-"):
             d = None
     text = rec.get("text") or ""
@@ -192,6 +245,15 @@ def document_from_record(rec: dict, origin: str, raw: str) -> Document:
                     sources=[Source("jsonl", rec.get("source") or origin, content_hash(raw))])
 
 
+def _decode_line(raw: bytes, lineno: int) -> str:
+    """One line as UTF-8 text without lone surrogates (what SQLite and the output can hold), or ValueError."""
+    try:
+        line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8: byte {raw[exc.start:exc.start + 1]!r} at byte {exc.start}") from None
+    return line
+
+
 def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Callable[[], None]] = None,
                  batch: int = 500) -> IngestResult:
     """Documents given as JSON Lines; the same id twice updates it. Commits every `batch` records."""
@@ -202,25 +264,29 @@ def ingest_jsonl(store: Store, path: str | os.PathLike, *, progress: Optional[Ca
     if str(path) == "-":
         fh = None
     elif path.suffix == ".gz":
-        fh = gzip.open(path, "rt", encoding="utf-8", errors="strict")
+        fh = gzip.open(path, "rb")
     else:
-        fh = open(path, encoding="utf-8", errors="strict")
-    stream = fh if fh else sys.stdin
+        fh = open(path, "rb")   # bytes: each line is decoded on its own, so one bad byte costs one record
+    stream = fh if fh else sys.stdin.buffer
+    src_name = "-" if fh is None else display_origin(path)
     pending = 0
     store.db.conn.execute("BEGIN IMMEDIATE")
     try:
-        for lineno, line in enumerate(stream, 1):
-            if not line.strip():
+        for lineno, raw in enumerate(stream, 1):
+            if not raw.strip():
                 continue
             origin = f"{path}:{lineno}"
             try:
+                line = _decode_line(raw, lineno)
                 rec = json.loads(line)
-                doc = document_from_record(rec, str(path), line)
+                doc = document_from_record(rec, src_name, line)
                 existed = store.has_document(doc.id)
                 store.upsert_document(doc, merge=True)
                 (result.merged if existed else result.added).append(doc.id)
-            except (ValueError, TypeError) as exc:
-                result.errors.append((origin, str(exc)))
+            except (ValueError, TypeError) as exc:   # UnicodeError and JSONDecodeError are ValueErrors
+                result.errors.append((origin, " ".join(str(exc).split())[:300]))
+            except RecursionError:
+                result.errors.append((origin, "JSON nested too deeply"))
             pending += 1
             crash_point()
             if progress:

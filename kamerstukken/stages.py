@@ -21,6 +21,7 @@ class ExtractResult:
     counts: dict = field(default_factory=lambda: {t: 0 for t in EXTRACTION_TABLES})
     errors: list[tuple[str, str]] = field(default_factory=list)
     chars: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)   # documents cut at the NLP budget
 
 
 def save_extractions(store: Store, doc: Document, ex: Extractions) -> dict[str, int]:
@@ -128,7 +129,7 @@ def save_motion_record(store: Store, doc: Document, ex: Extractions) -> None:
 def extract_all(store: Store, *, batch: int = 200, kinds: Optional[Iterable[str]] = None,
                 progress: Optional[Callable[[int], None]] = None) -> ExtractResult:
     """Run extraction over every stored document, committing per batch (safe to interrupt and re-run)."""
-    from .nlp.extract import extract_document
+    from .nlp.extract import NLP_MAX_CHARS, extract_document
     res = ExtractResult()
     pending: list[tuple[Document, Extractions]] = []
 
@@ -145,6 +146,9 @@ def extract_all(store: Store, *, batch: int = 200, kinds: Optional[Iterable[str]
         except Exception as exc:
             res.errors.append((doc.id, f"{type(exc).__name__}: {exc}"))
             continue
+        if len(doc.text or "") > NLP_MAX_CHARS:
+            res.notes.append((doc.id, f"text of {len(doc.text):,} characters: only the first {NLP_MAX_CHARS:,} were "
+                                      f"read (the NLP budget, KAMERSTUKKEN_NLP_MAX_CHARS)"))
         pending.append((doc, ex))
         crash_point()
         res.documents += 1

@@ -173,10 +173,22 @@ def _m7_motion_decision(db: sqlite_utils.Database) -> None:
     db["status"].create_index(["decision"], if_not_exists=True)
 
 
+def _m8_final_url(db: sqlite_utils.Database) -> None:
+    """Provenance: the address a fetched body really came from (after redirects), next to the one asked."""
+    if "final_url" not in db["raw_responses"].columns_dict:
+        db["raw_responses"].add_column("final_url", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
                                                              _m4_scraper_tables, _m5_ledger,
-                                                             _m6_sources_as_they_are, _m7_motion_decision]
+                                                             _m6_sources_as_they_are, _m7_motion_decision,
+                                                             _m8_final_url]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The file is not a kamerstukken store this version can write: another application's SQLite file, or a
+    store made by a newer version (its schema_version is higher than SCHEMA_VERSION)."""
 
 
 class Store:
@@ -195,6 +207,11 @@ class Store:
             conn = sqlite3.connect(":memory:")
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA busy_timeout = 30000")
+        try:
+            self.check_schema()   # before anything is written (WAL mode is a write)
+        except BaseException:
+            conn.close()
+            raise
         if self.path != ":memory:":
             self.db.enable_wal()
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -208,8 +225,24 @@ class Store:
         row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
 
+    def check_schema(self) -> int:
+        """The schema version, or StoreError for a newer or foreign schema (nothing is written then)."""
+        tables = set(self.db.table_names())
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path} is an SQLite database of another application (tables: "
+                             f"{', '.join(sorted(tables)[:5])}{' …' if len(tables) > 5 else ''}), not a kamerstukken "
+                             f"store; refusing to change it")
+        try:
+            current = self.version
+        except (ValueError, TypeError):
+            raise StoreError(f"{self.path}: unreadable schema_version in table meta; refusing to change it") from None
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {current}, newer than this kamerstukken "
+                             f"({SCHEMA_VERSION}); upgrade kamerstukken, the store is left unchanged")
+        return current
+
     def migrate(self) -> int:
-        current = self.version
+        current = self.check_schema()
         if current >= SCHEMA_VERSION:
             return current
         with self.transaction():

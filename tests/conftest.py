@@ -6,14 +6,23 @@
     pytest -m slow                                 # the slow long-run tests (skipped otherwise)
 
 Every fuzz test states its CI budget with `fuzz_settings(n)`: n examples in the "ci" profile, 20*n in "long",
-25 in "dev". No deadline (a CI machine under load must not turn a slow example into a failure; the time
-bounds that matter are asserted by the tests themselves).
+25 in "dev". No deadline (a CI machine under load must not turn a slow example into a failure); no test asserts
+on the clock: inputs and test servers bound the work.
+
+Hypothesis keeps its example database and its cache (which records source paths of this machine) in the system's
+temporary folder, not in the working tree ($KAMERSTUKKEN_HYPOTHESIS_DIR to choose another place).
 """
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+set_hypothesis_home_dir(os.environ.get("KAMERSTUKKEN_HYPOTHESIS_DIR")
+                        or Path(tempfile.gettempdir()) / f"kamerstukken-hypothesis-{os.getuid() if hasattr(os, 'getuid') else 0}")
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 _COMMON = dict(deadline=None, print_blob=True,

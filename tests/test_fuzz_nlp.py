@@ -240,11 +240,11 @@ def test_fuzz_ingest_jsonl(tmp_path_factory, lines):
 
 
 def test_extract_text_on_nul_and_long_lines():
-    """A 1 MB line without a break, NULs, a lone surrogate, and 2,500 deadlines in one 50 KB line (linear time:
-    about 0.5 ms per deadline found)."""
+    """A 1 MB line without a break, NULs, a lone surrogate, and 2,500 deadlines in one 50 KB line: well-formed
+    results (no clock: the work is bounded by the input)."""
     for text in ("\x00" * 10_000, "voor 1 januari 2026 " * 2_500, "a" * 1_000_000, "de minister zegt " * 60_000,
                  "\ud800 voor de zomer"):
-        ex = extract_text(text, date(2025, 1, 1))      # finishes: no wall-clock assertion (house rule)
+        ex = extract_text(text, date(2025, 1, 1))
         for d in ex.deadlines:
             well_formed_deadline(d, text)
 

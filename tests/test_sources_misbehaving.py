@@ -118,10 +118,9 @@ def test_odata_nextlink_to_itself_stops_with_clear_message(env):
         body = {"value": items, "@odata.nextLink": f"{srv.url}{req.path}?{req.raw_query}"}
         return Reply(200, json.dumps(body).encode(), content_type="application/json")
     srv.route("/odata/Zaak", same_page_forever)
-    t0 = time.monotonic()
     with pytest.raises(FetchError, match="paging loops"):
         fetch_moties(store, client, odata_url=srv.url + "/odata")
-    assert time.monotonic() - t0 < 10 and len(srv.requests_to("/odata/Zaak")) == 1
+    assert len(srv.requests_to("/odata/Zaak")) == 1
     assert n_motions(store) == 2                      # what the page held is kept
 
 

@@ -376,3 +376,36 @@ def test_runtime_metadata_leaves_out_what_an_older_database_cannot_answer(tmp_pa
     assert set(md["queries"]) == {"search_documents"}
     assert len(warnings) == len(QUERIES) - 1 and all("left out" in w for w in warnings)
     assert "documents" in md["tables"] and "status" not in md["tables"]
+
+
+# --------------------------------------------------------------------------- hostile requests (issue 16)
+
+def test_debug_endpoints_do_not_expose_local_paths(server, db_file):
+    for path in ("/-/databases.json", "/-/databases", "/-/threads.json", "/-/threads", "/-/permissions"):
+        status, body, _ = get(server["base"] + path)
+        assert status == 404 and str(db_file) not in body, path
+    status, body, _ = get(server["base"] + "/-/versions.json")      # harmless ones stay
+    assert status == 200
+    status, body, _ = get(server["db"] + "/sources.json?_shape=array&_size=max")
+    origins = [r["origin"] for r in json.loads(body)]
+    assert origins and not [o for o in origins if o.startswith("/")]   # relative paths or URLs only
+    assert any(o.startswith("kamerstukken/data/") for o in origins)
+
+
+def test_peildatum_must_be_an_iso_date(server):
+    for bad in ("garbage", "2024-02-30", "20240101", "2024-W01-1", "2024-01-01T25:00"):
+        status, body, _ = get(server["db"] + "/overdue_commitments.json?" + urllib.parse.urlencode({"peildatum": bad}))
+        assert status == 400 and "YYYY-MM-DD" in json.loads(body)["error"], bad
+    good = query_json(server, "overdue_commitments", peildatum="2021-01-01")
+    later = query_json(server, "overdue_commitments", peildatum="2030-01-01")
+    assert len(good["rows"]) <= len(later["rows"])
+
+
+def test_oversized_search_and_junk_parameters_are_400_not_500(server):
+    status, body, _ = get(server["db"] + "/documents.json?" + urllib.parse.urlencode({"_search": " ".join(["a*"] * 300)}))
+    assert status == 400 and "search too long" in json.loads(body)["error"]
+    status, _, _ = get(server["db"] + "/search_documents.json?" + urllib.parse.urlencode({"zoek": "x " * 400}))
+    assert status == 400
+    for junk in ("_sort=%00", "_facet=%00", "_sort_desc=nope", "id__in=%5B"):
+        status, body, _ = get(server["db"] + "/documents.json?" + junk)
+        assert status == 400 and json.loads(body)["ok"] is False, junk

@@ -42,7 +42,7 @@ def _progress(label: str, quiet: bool):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[item]}"), TimeElapsedColumn(),
+                  TextColumn("{task.fields[item]}", markup=False), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as prog:
         task = prog.add_task(label, total=None, item="")
 
@@ -73,15 +73,33 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+# summary keys that count records read successfully, per command (an outage reads none of them)
+_OK_KEYS = ("fetched", "unchanged", "toezeggingen", "new", "changed", "same", "skipped", "advices")
+
+
 def _run(label: str, fn, title: str, *, db, rate, raw_dir, quiet, as_json, **kw) -> None:
     """One fetch command: a session and a progress bar, `fn(store, client, progress=…, **kw)`, a FetchError as a
-    clean exit 2, and the report, whose title is `title` filled in from the summary."""
+    clean exit 2, and the report, whose title is `title` filled in from the summary. A run where every record
+    failed (an outage) exits 1: it is reported as a failure, not as "0 read"."""
     with _session(db, rate, raw_dir) as (store, client), _progress(label, quiet) as prog:
         try:
             s = fn(store, client, progress=prog, **kw)
         except FetchError as exc:
             _fail(exc)
         _report(title.format_map(s), s, as_json, client)
+    if s.get("errors") and not any(s.get(k) for k in _OK_KEYS):
+        typer.echo(f"error: {label}: every record failed ({s['errors']} errors, see the ingest_errors table); "
+                   f"is the source down? last: {_last_error(db)}", err=True)
+        raise typer.Exit(1)
+
+
+def _last_error(db) -> str:
+    store = Store(db_path(db))
+    try:
+        row = store.db.execute("select origin, error from ingest_errors order by at desc, rowid desc limit 1").fetchone()
+    finally:
+        store.close()
+    return f"{row[0]}: {' '.join(str(row[1]).split())[:300]}" if row else "-"
 
 
 @fetch_app.command("kamerstukken")
@@ -130,6 +148,8 @@ def cmd_kamerstuk(
                 out["errors"][i] = f"{type(exc).__name__}: {exc}"
         _report(f"kamerstuk: {len(out['fetched'])} fetched, {len(out['errors'])} errors",
                 {"ids": out["fetched"], "errors": out["errors"]}, as_json, client)
+    for i, msg in ({} if as_json else out["errors"]).items():   # --json carries them in "errors"
+        typer.echo(f"error {i}: {' '.join(msg.split())[:500]}", err=True)
     if out["errors"] and not out["fetched"]:
         raise typer.Exit(1)
 

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..parse.common import MONTHS, ministry_code
 from ..store import Store
-from .http import FetchError, HttpClient, base_url
+from .http import FetchError, HttpClient, base_url, same_source
 from .odata import add_known_from, merge_upsert, upsert_register
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
@@ -404,6 +404,9 @@ def crawl_overview(client: HttpClient, start_url: str, pattern: re.Pattern, *, m
         if on_page:
             on_page(resp)
         links, page_url = detail_links(resp.content, resp.url, pattern)
+        # links to other hosts or schemes are not followed (a hostile page cannot send the crawl elsewhere)
+        links = [u for u in links if same_source(start_url, u, client.allowed_hosts)]
+        page_url = page_url if page_url and same_source(start_url, page_url, client.allowed_hosts) else None
         details += [u for u in links if u not in details and u not in seen]
     return details, len(seen)
 

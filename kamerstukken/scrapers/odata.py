@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from ..models import Document, Source, content_hash
 from ..store import Store, now_iso
-from .http import FetchError, HttpClient, base_url
+from .http import FetchError, HttpClient, base_url, check_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
@@ -114,6 +114,7 @@ def iter_pages(client: HttpClient, url: str, *, max_pages: int = 100000) -> Iter
     """Yield each page's `value` list, following `@odata.nextLink` until there is none."""
     n = 0
     fetched: set[str] = set()
+    first = url
     while url and n < max_pages:
         if "$top=" in url:
             raise ValueError("refusing to page with $top (the server then sends no nextLink)")
@@ -122,9 +123,17 @@ def iter_pages(client: HttpClient, url: str, *, max_pages: int = 100000) -> Iter
                              f"stopped after {n} page(s)", url)
         fetched.add(url)
         resp = client.get(url, expect="json", conditional=False)
-        data = resp.json()
+        try:
+            data = resp.json()
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise FetchError(f"OData page {url} is not UTF-8 JSON: {' '.join(str(exc).split())[:200]}",
+                             url, resp.status) from None
+        if not isinstance(data, dict) or not isinstance(data.get("value") or [], list):
+            raise FetchError(f"OData page {url} is not an OData collection (no 'value' list)", url, resp.status)
         yield list(data.get("value") or [])
         url = data.get("@odata.nextLink")
+        if url is not None:   # a nextLink stays on the feed's own host, http(s), a string
+            url = check_url(url, first, "@odata.nextLink", client.allowed_hosts)
         n += 1
 
 

@@ -37,8 +37,10 @@ class RawStore:
             raise ValueError(f"not a sha256 hex digest: {h!r}")
         return self.root / h[:2] / h[2:]
 
-    def put(self, url: str, status: int, content: bytes, headers: Mapping[str, str] | None = None) -> str:
-        """Keep `content` (once per hash) and record this fetch. Returns the hash."""
+    def put(self, url: str, status: int, content: bytes, headers: Mapping[str, str] | None = None, *,
+            final_url: Optional[str] = None) -> str:
+        """Keep `content` (once per hash) and record this fetch: `url` as asked, `final_url` the address the body
+        came from after redirects (provenance). Returns the hash."""
         h = content_hash(content)
         path = self.path_for(h)
         if not path.exists():
@@ -57,7 +59,8 @@ class RawStore:
         hdr = {k.lower(): v for k, v in (headers or {}).items()}
         row = {"hash": h, "url": url, "status": int(status), "fetched_at": now_iso(),
                "path": str(path.relative_to(self.root)), "etag": hdr.get("etag"),
-               "last_modified": hdr.get("last-modified"), "content_type": hdr.get("content-type")}
+               "last_modified": hdr.get("last-modified"), "content_type": hdr.get("content-type"),
+               "final_url": final_url or url}
         with self.store.transaction():
             self.store.db["raw_responses"].upsert(row, pk="hash")
         return h

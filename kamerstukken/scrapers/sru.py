@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..models import Document, Source, content_hash
 from ..store import Store
-from .http import FetchError, HttpClient, NotFound, base_url
+from .http import FetchError, HttpClient, NotFound, base_url, check_url
 
 ProgressFn = Callable[[str, int, Optional[int]], None]
 
@@ -310,21 +310,25 @@ def _stored_modified(store: Store, doc_id: str) -> Optional[str]:
 
 
 def fetch_record(store: Store, client: HttpClient, rec: SruRecord, *, ob_url: Optional[str] = None,
-                 parse=None, with_metadata: bool = True) -> Document:
+                 parse=None, with_metadata: bool = True, sru_url: Optional[str] = None) -> Document:
     """Download one hit (xml > html > pdf), its metadata.xml, parse, merge SRU fields, upsert. Returns it."""
     if parse is None:
         parse = _parser()
-    doc, (body, body_fmt, body_url, body_hash) = _first_parsable(client, rec, ob_url, parse)
+    ob = base_url("KAMERSTUKKEN_OB_URL", ob_url)
+    hosts = client.allowed_hosts | {_origin(ob), _origin(base_url("KAMERSTUKKEN_SRU_URL", sru_url))}
+    doc, (body, body_fmt, body_url, body_hash) = _first_parsable(client, rec, ob_url, parse, ob, hosts)
     meta_xml: dict = {}
     if with_metadata:
         try:
-            meta_xml = parse_metadata_xml(client.get(_metadata_url(rec, ob_url), expect="xml").content)
+            meta_url = check_url(_metadata_url(rec, ob_url), ob, f"metadata URL of {rec.identifier}", hosts)
+            meta_xml = parse_metadata_xml(client.get(meta_url, expect="xml").content)
         except NotFound:
             meta_xml = {}
+    check_identity(doc, rec.identifier, body_url)
     return _finish(store, doc, rec, body, body_fmt, body_url, body_hash, meta_xml)
 
 
-def _first_parsable(client: HttpClient, rec: SruRecord, ob_url: Optional[str], parse) -> tuple:
+def _first_parsable(client: HttpClient, rec: SruRecord, ob_url: Optional[str], parse, ob: str, hosts) -> tuple:
     """The first manifestation (xml > html > pdf) that is there and parses: (Document, (body, fmt, url, hash)).
     A manifestation that does not parse (say an XML of a layout the parser does not know) gives way to the
     next one; when none is left, the last error is raised."""
@@ -332,6 +336,7 @@ def _first_parsable(client: HttpClient, rec: SruRecord, ob_url: Optional[str], p
     last_exc: Optional[Exception] = None
     for fmt, url in candidate_urls(rec, ob_url):
         try:
+            url = check_url(url, ob, f"item URL of {rec.identifier}", hosts)
             resp = client.get(url, expect=fmt)
             return parse(resp.content, resp.url, SOURCE_FORMAT[fmt]), (resp.content, fmt, resp.url, resp.hash)
         except (NotFound, ParseError) as exc:
@@ -339,6 +344,28 @@ def _first_parsable(client: HttpClient, rec: SruRecord, ob_url: Optional[str], p
     if isinstance(last_exc, ParseError):
         raise last_exc
     raise NotFound(f"no xml/html/pdf manifestation found for {rec.identifier}: {last_exc}", rec.identifier)
+
+
+def _origin(url: str) -> str:
+    from .http import origin  # noqa: PLC0415
+    return origin(url)
+
+
+def check_identity(doc: Document, identifier: str, url: str) -> None:
+    """The body must be the document asked for: when it names itself (DC.identifier), that name must be
+    `identifier` (else the id its dossier and number make). Another document's body served under this record's URL is an error, never a hybrid."""
+    md = (doc.meta or {}).get("metadata") or {}
+    own = next((v for k, v in md.items() if k.lower() in ("dc.identifier", "dcterms.identifier")), "") \
+        if isinstance(md, dict) else ""
+    own = (own[0] if isinstance(own, list) and own else own) if own else ""
+    own = re.sub(r"\.(html|xml|pdf)$", "", str(own).strip().rsplit("/", 1)[-1])
+    own = own or (doc.meta or {}).get("metadata_record_id") or doc.id or ""   # else dossier + number of the body
+    if own and own.startswith("kst-") and identifier.startswith("kst-") and own.lower() != identifier.lower():
+        raise WrongDocument(f"{url} serves {own}, not {identifier}; not stored", url, 200)
+
+
+class WrongDocument(FetchError):
+    """A body that is another document than the one asked for."""
 
 
 def _finish(store: Store, doc: Document, rec: SruRecord, body: bytes, fmt: str, url: str,
@@ -407,16 +434,16 @@ def fetch_kamerstukken(store: Store, client: HttpClient, *, dossier: Optional[st
             summary["unchanged"] += 1
         else:
             try:
-                fetch_record(store, client, rec, ob_url=ob_url, parse=parse)
+                fetch_record(store, client, rec, ob_url=ob_url, parse=parse, sru_url=sru_url)
                 summary["fetched"] += 1
                 summary["ids"].append(rec.identifier)
             except (FetchError, ValueError) as exc:   # a ParseError is a ValueError
-                if isinstance(exc, FetchError) and not isinstance(exc, NotFound) and exc.status is None:
+                if isinstance(exc, FetchError) and exc.network:
                     raise  # the network is gone: stop, the cursor lets the next run resume here
                 store.record_error(rec.identifier, f"{exc.__class__.__name__}: {exc}")  # `type` is a parameter here
                 summary["errors"] += 1
-                if isinstance(exc, FetchError) and not isinstance(exc, NotFound) and mod and \
-                        (failed_min is None or mod < failed_min):
+                # the incremental cursor never passes a record that failed: the next run asks from its date
+                if mod and (failed_min is None or mod < failed_min):
                     failed_min = mod
         store.set_cursor(cname, json.dumps({"running": True, "query": query, "next": (rec.position or 0) + 1,
                                             "run_max_modified": run_max, "failed_min": failed_min,

@@ -13,7 +13,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     from .. import web
-    from ..cli import DbOpt, err
+    from ..cli import DbOpt, err, esc
     from ..store import db_path
 
     @app.command("serve")
@@ -34,21 +34,21 @@ def register(app: typer.Typer) -> None:
         """Browse the database in Datasette: facets, full-text search, canned queries (read-only)."""
         path = db_path(db)
         if not path.exists():
-            err.print(f"[red]error:[/red] no database at {path}; run `kamerstukken build --db {path}` first")
+            err.print(f"[red]error:[/red] no database at {esc(path)}; run `kamerstukken build --db {esc(path)}` first")
             raise typer.Exit(2)
         settings = {}
         for s in setting or []:
             if "=" not in s:
-                err.print(f"[red]error:[/red] --setting wants NAME=VALUE, got {s!r}")
+                err.print(f"[red]error:[/red] --setting wants NAME=VALUE, got {esc(repr(s))}")
                 raise typer.Exit(2)
             k, v = s.split("=", 1)
             settings[k.strip()] = v.strip()
         cmd = web.serve_command(path, host=host, port=port, immutable=immutable, allow_sql=allow_sql,
-                                settings=settings, warn=lambda m: err.print(f"[yellow]warning:[/yellow] {m}"))
+                                settings=settings, warn=lambda m: err.print(f"[yellow]warning:[/yellow] {esc(m)}"))
         if dry_run:
             print(shlex.join(cmd))
             return
-        err.print(f"serving {path} read-only at http://{host}:{port}/ (Ctrl-C stops)")
+        err.print(f"serving {esc(path)} read-only at http://{esc(host)}:{port}/ (Ctrl-C stops)")
         sys.stderr.flush()
         if hasattr(os, "execv"):
             os.execv(cmd[0], cmd)  # the server replaces this process: signals reach it directly
