@@ -245,24 +245,10 @@ def extract(input: Optional[str] = typer.Argument(None, help="JSON Lines file, o
     if not input:
         err.print("[red]error:[/red] give a JSON Lines file, - for stdin, or --all")
         raise typer.Exit(2)
-    from .nlp.extract import extract_lines
-    try:
-        fh = sys.stdin.buffer if input == "-" else open(input, "rb")
-    except (OSError, ValueError) as exc:
-        say_error("", f"cannot read {input}: {getattr(exc, 'strerror', None) or exc}")
-        raise typer.Exit(2)
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="strict", newline="\n",
-                           write_through=True) if hasattr(sys.stdout, "buffer") else sys.stdout
-    try:   # each line decoded on its own: a bad byte costs that line (an error object), not the run
-        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
-        for obj in extract_lines(lines):
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    finally:
-        out.flush()
-        if out is not sys.stdout:
-            out.detach()   # leave sys.stdout's buffer open
-        if fh is not sys.stdin.buffer:
-            fh.close()
+    from .extract_cmd import run_extract
+    code = run_extract(input, on_error=lambda msg: say_error("", msg))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
