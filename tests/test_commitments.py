@@ -24,8 +24,8 @@ def test_real_sentences_are_mostly_labelled_right():
 
 def test_one_model_decides_three_classes_and_rules_are_features():
     model = cm._load_model()
-    assert sorted(map(str, model.clf.classes_)) == ["commitment", "fulfilment", "none"]
-    names = set(model.feats.feature_names_)
+    assert sorted(model.classes) == ["commitment", "fulfilment", "none"]
+    names = set(model.feature_vocab)
     # every hand-written rule is an input of the model, and so is the rules' joint vote
     assert {"r_" + n for n in cm.RULE_NAMES} <= names
     assert {"vote_commitment", "vote_fulfilment", "vote_none"} <= names
@@ -159,3 +159,20 @@ def test_training_data_is_real_labelled_by_document_and_augmentation_is_marked_a
         assert n_aug <= (n_aug + n_real) / 3
     # no augmented sentence is also a real labelled one (evaluation never sees written text)
     assert not {a["text"] for a in aug} & {r["text"] for r in rows}
+
+
+def test_plain_model_computes_what_the_fitted_scikit_learn_model_computes():
+    # fit on a slice of the real labelled data, export, and compare class probabilities on held-out sentences
+    import sys
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "models" / "statements"))
+    import train as T
+    from kamerstukken.nlp.statement_model import PlainModel, to_plain
+    rows, _ = T.load()
+    train_rows, test_rows = rows[:2500], [r for r in rows[2500:3500] if cm.is_candidate(r["text"])]
+    model = T._fit_plain(train_rows, T.featurise(train_rows))
+    plain = PlainModel(*to_plain(model))
+    texts = [r["text"] for r in test_rows]
+    feats = [cm.sentence_features(t) for t in texts]
+    for a, b in zip(model.predict_proba(texts, feats), plain.predict_proba(texts, feats)):
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-9 for k in a)

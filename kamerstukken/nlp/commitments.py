@@ -21,7 +21,7 @@ from typing import Optional
 
 from ..models import Statement
 from .sentences import safe_lower, split_sentences
-from .statement_model import StatementModel, cue_features, decide, has_due_time  # noqa: F401  (StatementModel: unpickling)
+from .statement_model import PlainModel, cue_features, decide, has_due_time
 
 __all__ = ["find_statements", "classify_sentences", "rule_features", "sentence_features", "RULE_NAMES", "model_dir"]
 
@@ -429,13 +429,18 @@ def model_dir() -> Path:
 def _load_model():
     global _MODEL
     if _MODEL is None:
-        path = model_dir() / "model.joblib"
-        if not path.exists():
+        folder = model_dir()
+        meta_path, arr_path = folder / "model.json", folder / "model.npz"
+        if not (meta_path.exists() and arr_path.exists()):
             raise FileNotFoundError(
-                f"statement classifier not found at {path}; build it with "
-                f"`python models/statements/train.py` (or set KAMERSTUKKEN_MODELS to a folder holding statements/model.joblib)")
-        import joblib
-        _MODEL = joblib.load(path)
+                f"statement classifier not found at {folder} (model.json + model.npz); build it with "
+                f"`python models/statements/train.py` (or set KAMERSTUKKEN_MODELS to a folder holding statements/)")
+        import json
+
+        import numpy as np
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with np.load(arr_path) as arrays:
+            _MODEL = PlainModel(meta, {k: arrays[k] for k in arrays.files})
     return _MODEL
 
 
@@ -459,9 +464,7 @@ def classify_sentences(sentences: list[str]) -> list[tuple[str, float]]:
         feats.append(sentence_features(s, low))
     if idx:
         model = _load_model()
-        import sklearn
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            probs = model.predict_proba([sentences[i] for i in idx], feats)
+        probs = model.predict_proba([sentences[i] for i in idx], feats)
         weights = getattr(model, "decision_weights", None)
         for i, p in zip(idx, probs):
             lab = decide(p, weights)

@@ -257,3 +257,74 @@ def _tfidf_transform(vec, texts):
 def candidate_reason(s: str) -> Optional[str]:  # pragma: no cover - debugging aid
     hits = [n for n, rx in _CUES.items() if rx.search(s)]
     return ",".join(hits) or None
+
+
+class PlainModel:
+    """The fitted `StatementModel` as plain arrays: what `predict_proba` needs and nothing of scikit-learn, so the
+    package loads it with numpy alone (importing scikit-learn costs more than a whole letter's extraction).
+    Written by `models/statements/train.py` as `model.json` (vocabularies, classes, weights) + `model.npz`
+    (coefficients, intercepts, idf); `to_plain` and `predict_proba` compute what the fitted TfidfVectorizer
+    (sublinear tf, idf, l2 norm), DictVectorizer and multinomial LogisticRegression compute."""
+
+    def __init__(self, meta: dict, arrays: dict):
+        import numpy as np
+        self.classes = list(meta["classes"])
+        self.vocab: dict[str, int] = meta["vocab"]
+        self.feature_vocab: dict[str, int] = meta["feature_vocab"]
+        self.feature_weight = float(meta["feature_weight"])
+        self.decision_weights = dict(meta["decision_weights"])
+        self.meta = {k: v for k, v in meta.items() if k not in ("vocab", "feature_vocab")}
+        self.idf = np.asarray(arrays["idf"], dtype=np.float64)
+        coef = np.asarray(arrays["coef"], dtype=np.float64)
+        n_words = len(self.vocab)
+        self.coef_words = np.ascontiguousarray(coef[:, :n_words].T)     # (terms, classes)
+        self.coef_feats = np.ascontiguousarray(coef[:, n_words:].T)     # (features, classes)
+        self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+
+    def _scores(self, text: str, feats: dict[str, int]):
+        import numpy as np
+        counts: dict[int, int] = {}
+        vocab = self.vocab
+        for term in _words_and_lemmas(text):
+            j = vocab.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        s = self.intercept.copy()
+        if counts:
+            cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            w = (np.log(tf) + 1.0) * self.idf[cols]
+            w /= np.sqrt(w @ w)
+            s += w @ self.coef_words[cols]
+        fcols = [self.feature_vocab[k] for k, v in feats.items() if v and k in self.feature_vocab]
+        if fcols:
+            s += self.coef_feats[fcols].sum(axis=0) * self.feature_weight
+        return s
+
+    def predict_proba(self, texts: list[str], feats: list[dict[str, int]]) -> list[dict[str, float]]:
+        import numpy as np
+        out = []
+        for t, f in zip(texts, feats):
+            s = self._scores(t, f)
+            if len(s) == 1:     # two classes only: sklearn's binary logistic form
+                p1 = 1.0 / (1.0 + np.exp(-s[0]))
+                p = np.array([1.0 - p1, p1])
+            else:
+                e = np.exp(s - s.max())
+                p = e / e.sum()
+            out.append(dict(zip(self.classes, map(float, p))))
+        return out
+
+
+def to_plain(model: StatementModel, **extra) -> tuple[dict, dict]:
+    """(meta, arrays) for `PlainModel` from a fitted `StatementModel` (words + features only; no char n-grams)."""
+    import numpy as np
+    if model.char is not None:
+        raise ValueError("the plain model has no character n-grams: fit with char=False")
+    vocab = {str(k): int(v) for k, v in model.word.vocabulary_.items()}
+    meta = {"format": "kamerstukken-statements-1", "classes": [str(c) for c in model.clf.classes_],
+            "vocab": vocab, "feature_vocab": {str(k): int(v) for k, v in model.feats.vocabulary_.items()},
+            "feature_weight": model.feature_weight, "decision_weights": model.decision_weights, **extra}
+    arrays = {"idf": np.asarray(model.word.idf_, dtype=np.float64), "coef": np.asarray(model.clf.coef_),
+              "intercept": np.asarray(model.clf.intercept_)}
+    return meta, arrays

@@ -4,7 +4,7 @@ usage: python models/statements/train.py [--cv] [--curve] [--misses] [--no-write
 
 Reads data/labels.jsonl (two-pass labelled real sentences, each with its document id) and, for training only,
 data/augment.jsonl (sentences written by the project, marked `augmented`; never evaluated, never more than a third
-of a class). Writes model.joblib next to this file and data/metrics.json.
+of a class). Writes model.json + model.npz (the plain form the package loads without scikit-learn) next to this file and data/metrics.json.
 
 --cv     cross-validation grouped by document (StratifiedGroupKFold, 5 folds, 3 shuffles): per-class P/R/F1, mean
          and standard deviation over the 15 folds, of the decision the package makes (gate + model + decision
@@ -19,14 +19,13 @@ import statistics
 import sys
 from pathlib import Path
 
-import joblib
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from kamerstukken.nlp import commitments as cm  # noqa: E402
-from kamerstukken.nlp.statement_model import StatementModel, decide as decide_one  # noqa: E402
+from kamerstukken.nlp.statement_model import StatementModel, decide as decide_one, to_plain  # noqa: E402
 
 LABELS = ("commitment", "fulfilment", "none")
 PARAMS = {"C": 2.0, "char": False, "feature_weight": 1.0}
@@ -198,11 +197,13 @@ def main() -> None:
     np.random.seed(0)
     model = fit(rows + aug, feats + aug_feats, len(aug))
     metrics["decision_weights"] = model.decision_weights
-    joblib.dump(model, HERE / "model.joblib", compress=3)
+    meta, arrays = to_plain(model, trained_on={"labelled": len(rows), "augmented": len(aug)})
+    (HERE / "model.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    np.savez_compressed(HERE / "model.npz", **arrays)
     old = _jsonl_or_empty(HERE / "data" / "metrics.json")
     old.update(metrics)
     (HERE / "data" / "metrics.json").write_text(json.dumps(old, indent=1) + "\n", encoding="utf-8")
-    print(f"trained on {len(rows)} labelled + {len(aug)} augmented sentences; wrote model.joblib and data/metrics.json")
+    print(f"trained on {len(rows)} labelled + {len(aug)} augmented sentences; wrote model.json, model.npz and data/metrics.json")
 
 
 def _jsonl_or_empty(path: Path) -> dict:
