@@ -63,9 +63,12 @@ def extract_text(text: str, anchor: Optional[date] = None, footnotes: Optional[d
     ex.references = find_references(text, footnotes or None)
     ex.motions = find_motion_mentions(text, footnotes or None)
     ex.deadlines = find_deadlines(text, anchor)
-    ex.statements = find_statements(text, anchor)
+    is_motion = kind == "motion" or (kind is None and _looks_like_motion(text))
+    # a whole motion (dictum and "gaat over tot de orde van de dag") is the Kamer's request: it holds no government
+    # commitment or fulfilment, as in extract_document; its sentences alone still go to the statement model
+    ex.statements = [] if is_motion else find_statements(text, anchor)
     _attach_deadlines(ex.statements, ex.deadlines)
-    if kind == "motion" or (kind is None and _looks_like_motion(text)):
+    if is_motion:
         ex.motion_record = _motion_record(text, None, None, anchor)
     return ex
 
