@@ -293,3 +293,28 @@ def test_glue_marks_only_in_sequence():
     t, nxt = glue_marks("uitstoot van CO2 en bestuur1, in 2018.2 Met", {"1", "2"})
     assert t == "uitstoot van CO2 en bestuur" + MARK_OPEN + "1\ue001, in 2018." + MARK_OPEN + "2\ue001 Met"
     assert nxt == 3
+
+
+def test_handelingen_speaker_turns_and_only_government_statements():
+    # real Handelingen II 2017/18 nr. 70 item 4 (officielebekendmakingen XML, with a byte-order mark and a blank
+    # line before the XML declaration, as stored)
+    from kamerstukken.models import Statement
+    from kamerstukken.nlp.extract import _government_only, extract_document
+    doc = parse((FIX / "h-tk-20172018-70-4.xml").read_bytes(), "h-tk-20172018-70-4.xml")
+    assert doc.id == "h-tk-20172018-70-4"
+    kinds = {p.kind for p in doc.paragraphs}
+    assert {"speech-government", "speech-member", "speech-chair"} <= kinds
+    turn = {p.kind: doc.text[p.start:p.end] for p in reversed(doc.paragraphs)}
+    assert "zeg wel toe" in " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind == "speech-government")
+    # the minister's spoken promise is found and kept
+    found = extract_document(doc).statements
+    assert any(s.type == "commitment" and s.text.startswith("Ik zeg wel toe dat ik in mei terugkom") for s in found)
+    for s in found:
+        [kind] = [p.kind for p in doc.paragraphs if p.start <= s.char_start < p.end]
+        assert kind not in ("speech-member", "speech-chair"), s.text
+    # a statement standing in a member's turn is dropped, whatever its words
+    member = next(p for p in doc.paragraphs if p.kind == "speech-member")
+    st = Statement(type="commitment", text=turn["speech-member"][:40], char_start=member.start,
+                   char_end=member.end, score=0.9)
+    assert _government_only([st], doc.paragraphs) == []
+    assert _government_only([st], []) == [st]

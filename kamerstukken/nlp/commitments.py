@@ -446,7 +446,10 @@ def _load_model():
 
 def is_candidate(s: str, low=_UNSET) -> bool:
     """The cheap gate before the model: a sentence with none of the promise / delivery / motion / toezegging words
-    of PREFILTER is `none` without features. Its recall on the labelled data is reported by `train.py`."""
+    of PREFILTER, or a single word, is `none` without features. Its recall on the labelled data is reported by
+    `train.py`."""
+    if len(s.split(None, 2)) < 2:
+        return False    # one word ("Motie", a heading) says nothing about anyone's promise
     if low is _UNSET:
         low = _lowered(s)
     return bool(PREFILTER.search(s) if low is None else _PREFILTER_LOW.search(low))

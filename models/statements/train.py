@@ -199,11 +199,24 @@ def main() -> None:
     metrics["decision_weights"] = model.decision_weights
     meta, arrays = to_plain(model, trained_on={"labelled": len(rows), "augmented": len(aug)})
     (HERE / "model.json").write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    np.savez_compressed(HERE / "model.npz", **arrays)
+    save_npz(HERE / "model.npz", arrays)
     old = _jsonl_or_empty(HERE / "data" / "metrics.json")
     old.update(metrics)
     (HERE / "data" / "metrics.json").write_text(json.dumps(old, indent=1) + "\n", encoding="utf-8")
     print(f"trained on {len(rows)} labelled + {len(aug)} augmented sentences; wrote model.json, model.npz and data/metrics.json")
+
+
+def save_npz(path: Path, arrays: dict) -> None:
+    """np.savez_compressed, byte for byte the same on every run (fixed member dates)."""
+    import io
+    import zipfile
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.save(buf, np.asarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buf.getvalue())
 
 
 def _jsonl_or_empty(path: Path) -> dict:
