@@ -315,7 +315,7 @@ def _mount_optional():
         app.add_typer(fetch_app, name="fetch", help="Fetch documents and records from the sources")
     except ImportError:
         pass
-    for modname in ("cli_ledger", "cli_main", "web.cli", "bench_cli"):
+    for modname in ("cli_ledger", "cli_main", "cli_watch", "web.cli", "bench_cli"):
         try:
             mod = __import__(f"kamerstukken.{modname}", fromlist=["register"])
         except ModuleNotFoundError as exc:

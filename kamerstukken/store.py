@@ -179,10 +179,25 @@ def _m8_final_url(db: sqlite_utils.Database) -> None:
         db["raw_responses"].add_column("final_url", str)
 
 
+def _m9_watches(db: sqlite_utils.Database) -> None:
+    """Watches (`kamerstukken watch`): their filters, what each watch last saw of every item it follows (so a run
+    reports only what changed), and the events it reported (the Atom feeds are written from these)."""
+    db["watches"].create({"name": str, "ministry": str, "member": str, "dossier": str, "item_id": str,
+                          "query": str, "created_at": str, "last_run_at": str, "last_today": str},
+                         pk="name", if_not_exists=True)
+    db["watch_items"].create({"watch": str, "item_id": str, "kind": str, "status": str, "deadline_end": str,
+                              "fulfilled_by": str, "responded_by": str, "first_seen": str, "reminded_end": str,
+                              "updated_at": str}, pk=("watch", "item_id"), if_not_exists=True)
+    db["watch_events"].create({"atom_id": str, "watch": str, "item_id": str, "item_kind": str, "event": str,
+                               "day": str, "old": str, "new": str, "letter": str, "title": str, "detail": str,
+                               "created_at": str}, pk="atom_id", if_not_exists=True)
+    db["watch_events"].create_index(["watch", "day"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_core, _m2_extractions, _m3_links_and_sources,
                                                              _m4_scraper_tables, _m5_ledger,
                                                              _m6_sources_as_they_are, _m7_motion_decision,
-                                                             _m8_final_url]
+                                                             _m8_final_url, _m9_watches]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
