@@ -25,6 +25,7 @@ HERE = Path(__file__).parent
 METADATA_FILE = HERE / "metadata.yaml"
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
 DB_KEY = "kamerstukken"  # the database key used in metadata.yaml
 
 __all__ = ["load_metadata", "runtime_metadata", "datasette_args", "check_queries", "serve_command",
@@ -102,6 +103,8 @@ def datasette_args(db_path: str | os.PathLike, metadata_path: str | os.PathLike,
             "--plugins-dir", str(PLUGINS_DIR)]
     if TEMPLATES_DIR.is_dir():
         args += ["--template-dir", str(TEMPLATES_DIR)]
+    if STATIC_DIR.is_dir():  # the dashboard's chart scripts (no CDN)
+        args += ["--static", f"kamerstukken-static:{STATIC_DIR}"]
     args += ["-i", str(db_path)] if immutable else [str(db_path)]
     base = {"default_allow_sql": "on" if allow_sql else "off", "sql_time_limit_ms": "3000",
             "facet_time_limit_ms": "500", "truncate_cells_html": "600", "allow_download": "off",
