@@ -21,7 +21,8 @@ from kamerstukken.web.plugins.kamerstukken_ui import (fts_query, fts_words, mark
 
 QUERIES = ["search_documents", "motion_status", "overdue_commitments", "overdue_counts", "motions_declared_done",
            "motion_decisions",
-           "commitments_fulfilled_late", "letters_settling_nothing", "document_extractions"]
+           "commitments_fulfilled_late", "letters_settling_nothing", "watch_feed", "status_feed",
+           "document_extractions"]
 # Facts of the bundled real documents: the letter kst-28844-269 (BZK, 7 July 2023) says "beschouw ik de betreffende
 # motie Van Baarle-Dassen als afgedaan" about motion kst-28844-261, and cites kst-28844-266 in a footnote.
 LETTER, MOTION = "kst-28844-269", "kst-28844-261"
