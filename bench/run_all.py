@@ -9,7 +9,8 @@ Measures, on real data (see bench/benchlib.py and bench/inputs.py for what and w
      on the same texts in the same run (target: ≥ 0.5× the tokenizer)
   3. link time at 1×, 2×, 4×, 8× the real corpus (target: growth per doubling ≤ 2.4, i.e. ≤ 1.2× linear)
   4. query latency on a store of ≥ 500,000 documents: status_of and the overdue listing (< 50 ms), search (< 200 ms)
-  5. peak memory of each measurement (own subprocess, getrusage maxrss) and database bytes per document;
+  5. `watch run` on the same store: three watches, first run, a second run (nothing new), a month later
+  6. peak memory of each measurement (own subprocess, getrusage maxrss) and database bytes per document;
      extract_all at 1× and 4× (a streaming stage: memory should not grow with the corpus)
 Writes bench/results/latest.json and docs/benchmarks.md, prints a table. Each measurement runs in its own
 subprocess; a stage that is missing or fails is reported as not measured, the rest goes on.
@@ -208,6 +209,22 @@ def bench_queries(res: dict, quick: bool, ndocs: int, rebuild: bool) -> None:
                                               "bytes_per_doc": round(r["db_bytes"] / r["documents"])})
 
 
+def _big_store(ndocs: int) -> Path:
+    schema = subprocess.run([sys.executable, "-c", "from kamerstukken.store import SCHEMA_VERSION as v; print(v)"],
+                            capture_output=True, text=True, cwd=str(ROOT)).stdout.strip()
+    return CACHE / f"big-{ndocs}-schema{schema}.db"
+
+
+def bench_watch(res: dict, ndocs: int) -> None:
+    """`watch run` on the query store (made by the query section, or cached)."""
+    big = _big_store(ndocs)
+    if not big.exists():
+        res["watch"] = {"error": f"no query store {big.name} (run the query section)"}
+        return
+    log("watch run on the query store")
+    res["watch"] = run_worker("watch_run", {"db": str(big)}, timeout=1800)
+
+
 # ----------------------------------------------------------------------------------------- summary
 
 def summary(res: dict) -> list[dict]:
@@ -285,6 +302,19 @@ def summary(res: dict) -> list[dict]:
             else:
                 add("query", f"search {qs!r} @ {n:,} docs ({v['matching_docs']:,} match)",
                     f"p50 {v['p50_ms']:.1f} ms, p95 {v['p95_ms']:.1f} ms", "< 200 ms", v["p95_ms"] < 200)
+    w = res.get("watch") or {}
+    if "error" in w:
+        add("watch", "watch run", "not measured: " + w["error"][:120])
+    elif w:
+        n = w.get("documents", 0)
+        for key, label in (("first", "watch run, 3 watches, first run"), ("again", "watch run, 3 watches, again"),
+                           ("month_later", "watch run, 3 watches, a month later"),
+                           ("one_watch", "watch run NAME (one watch)")):
+            v = w.get(key) or {}
+            add("watch", f"{label} @ {n:,} docs", f"{v.get('seconds', 0):.2f} s, {v.get('events', 0):,} events")
+        if w.get("maxrss_mb"):
+            add("memory", f"watch run on the {n:,}-document store",
+                f"{w['maxrss_mb']:.0f} MB peak ({w['maxrss_mb'] - w.get('baseline_mb', 0):+.0f})")
     # memory
     for r in res.get("parse", []):
         if "maxrss_mb" in r:
@@ -389,8 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=500_000, help="documents in the query store (default 500,000)")
     ap.add_argument("--scales", default=None, help="link scales, e.g. 1,2,4,8,32 (default 1,2,4,8; quick 1,2,4)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached query store")
-    ap.add_argument("--only", default="parse,extract,scale,query,profile",
-                    help="comma-separated sections: parse, extract, scale, query, profile")
+    ap.add_argument("--only", default="parse,extract,scale,query,watch,profile",
+                    help="comma-separated sections: parse, extract, scale, query, watch, profile")
     ap.add_argument("--no-write", action="store_true", help="do not write latest.json / docs/benchmarks.md")
     a = ap.parse_args(argv)
     moties = a.moties or (str(benchlib.default_moties()) if benchlib.default_moties() else None)
@@ -409,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("extract", lambda: bench_extract(res, a.quick, moties)),
                 ("extract", lambda: bench_extract_process(res, a.quick)),
                 ("scale", lambda: bench_scaling(res, a.quick, [int(x) for x in a.scales.split(",")] if a.scales else None)),
-                ("query", lambda: bench_queries(res, a.quick, a.docs, a.rebuild))]
+                ("query", lambda: bench_queries(res, a.quick, a.docs, a.rebuild)),
+                ("watch", lambda: bench_watch(res, a.docs))]
     for name, fn in sections:
         if name not in only:
             continue

@@ -328,6 +328,47 @@ def query(args: dict) -> dict:
 
 
 @task
+def watch_run(args: dict) -> dict:
+    """`watch run` on a big store: three watches (the busiest ministry, the busiest motion dossier, a word), the
+    first run (every item is new), a second run the same day (nothing new), a run a month later, and one watch
+    alone. The watches are removed afterwards, so the store is left as it was."""
+    from datetime import date, timedelta
+    from kamerstukken.store import Store
+    from kamerstukken.watch import Watch, add_watch, get_watch, remove_watch, run_watches
+    store = Store(args["db"])
+    db = store.db
+    today = date.fromisoformat(args.get("today", "2025-11-01"))
+    top = lambda sql: (db.execute(sql).fetchone() or [None])[0]  # noqa: E731
+    mini = top("select ministry from status where kind = 'commitment' and ministry is not null "
+               "group by ministry order by count(*) desc limit 1") or "BZK"
+    dossier = top("select dossier from status where kind = 'motion' and dossier is not null "
+                  "group by dossier order by count(*) desc limit 1") or "36600"
+    watches = [Watch("bench-ministry", ministry=mini), Watch("bench-dossier", dossier=dossier),
+               Watch("bench-words", query=args.get("words", "woningbouw"))]
+    for w in watches:
+        if get_watch(store, w.name):
+            remove_watch(store, w.name)
+        add_watch(store, w)
+    out: dict = {"documents": top("select count(*) from documents"), "status_rows": top("select count(*) from status"),
+                 "watches": {w.name: w.filters() for w in watches}}
+    base = maxrss_mb()
+    try:
+        for label, day in (("first", today), ("again", today), ("month_later", today + timedelta(days=30))):
+            t = time.perf_counter()
+            r = run_watches(store, today=day)
+            out[label] = {"seconds": round(time.perf_counter() - t, 3), "events": sum(map(len, r.values()))}
+        t = time.perf_counter()
+        r = run_watches(store, "bench-dossier", today=today + timedelta(days=31))
+        out["one_watch"] = {"seconds": round(time.perf_counter() - t, 3), "events": sum(map(len, r.values()))}
+        out["tracked_items"] = top("select count(*) from watch_items where watch like 'bench-%'")
+    finally:
+        for w in watches:
+            remove_watch(store, w.name)
+    out["baseline_mb"] = round(base, 1)
+    return out
+
+
+@task
 def build_base(args: dict) -> dict:
     import synth
     base = maxrss_mb()

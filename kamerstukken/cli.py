@@ -70,7 +70,7 @@ def progress_bar(quiet: bool = False) -> Progress:
 
 # columns holding prose: one line each, cut with "…" to what the terminal has room for (--json/--csv give it whole)
 _PROSE = {"title", "text", "mention", "evidence", "request", "topic", "dictum", "subject", "sentence", "snippet",
-          "deadline_text", "member", "submitters"}
+          "deadline_text", "member", "submitters", "detail"}
 
 
 def make_table(rows: list[dict], columns: list, title: str = "", width: Optional[int] = None):
