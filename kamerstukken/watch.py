@@ -218,9 +218,17 @@ def describe(w: Watch) -> str:
     return ", ".join(f"{k}={v}" for k, v in w.filters().items())
 
 
-def _items(store, today: date) -> list[dict]:
-    """Every motion and commitment with its status on `today`, through the status module's listings."""
-    return list_commitments(store, today=today) + list_motions(store, today=today)
+def _items(store, w: Watch, today: date, cache: dict) -> list[dict]:
+    """The motions and commitments a watch may follow, with their status on `today`, through the status module's
+    listings; the ministry and dossier filters go to SQL there, the rest is checked by `matches`. A watch on a
+    ministry follows commitments only (motions carry no ministry)."""
+    key = ((w.ministry or "").upper(), w.dossier or "")
+    if key not in cache:
+        rows = list_commitments(store, ministry=w.ministry, today=today)
+        if not w.ministry:
+            rows += list_motions(store, dossier=w.dossier, today=today)
+        cache[key] = rows
+    return cache[key]
 
 
 def _run_one(store, w: Watch, rows: list[dict], today: date) -> list[dict]:
@@ -263,8 +271,8 @@ def run_watches(store, name: Optional[str] = None, today: Optional[date] = None)
         raise WatchError(f"no watch named {name!r}")
     if not watches:
         return {}
-    rows = _items(store, today)
-    return {w.name: _run_one(store, w, rows, today) for w in watches}
+    cache: dict = {}
+    return {w.name: _run_one(store, w, _items(store, w, today, cache), today) for w in watches}
 
 
 def watch_events(store, name: str, limit: int = 500) -> list[dict]:

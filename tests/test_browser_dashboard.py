@@ -77,6 +77,7 @@ def test_a_click_on_a_bar_opens_the_rows_behind_it(site, browser):
     assert "ministry=BZK" in browser.current_url and "deadline_end__lt=" + PEILDATUM in browser.current_url
     ids = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.col-id")]
     assert "kst-35300-VII-109#c1" in ids and len(ids) == 2
+    browser.execute_script("document.querySelector('table.rows-and-columns').scrollIntoView()")
     shot(browser, "dashboard-click-overdue")
 
 
