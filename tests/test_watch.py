@@ -101,21 +101,24 @@ def test_reminder_is_scaled_to_the_length_of_the_term():
 
 
 def test_fulfilling_letter_arrives_between_two_runs(tmp_path):
-    """Motions first, the letters later (as a daily fetch brings them): the run after the letters reports the two
-    motions of dossier 33529 fulfilled, with the letter."""
+    """Motions first, the letters later (as a daily fetch brings them): the run after the letters reports every
+    motion of dossier 24587 that the ledger now has fulfilled, each with its letter, and nothing else as fulfilled."""
     from kamerstukken.cli_main import BUNDLED_JSONL, build
+    from kamerstukken.status import DONE, list_motions
     store = Store(tmp_path / "k.db")
     motions, letters = BUNDLED_JSONL
     build(store, jsonl=[motions])
-    add_watch(store, Watch("d33529", dossier="33529"))
+    add_watch(store, Watch("d24587", dossier="24587"))
     before = run_watches(store, today=D("2025-10-01"))
-    assert ("new", "kst-33529-1219") in _events(before, "d33529")
-    assert not [e for e in before["d33529"] if e["event"] == "fulfilled"]
+    assert ("new", "kst-24587-995") in _events(before, "d24587")
+    assert not [e for e in before["d24587"] if e["event"] in ("fulfilled", "claimed_done")]
     build(store, jsonl=[letters])
     after = run_watches(store, today=D("2025-10-01"))
-    done = {e["item_id"]: e["letter"] for e in after["d33529"] if e["event"] == "fulfilled"}
-    assert done.get("kst-33529-1219") == done.get("kst-33529-1220") == "2025D13486"
-    assert run_watches(store, today=D("2025-10-01")) == {"d33529": []}
+    done = {e["item_id"]: e["letter"] for e in after["d24587"] if e["event"] in ("fulfilled", "claimed_done")}
+    ledger = {r["id"]: r["fulfilled_by"] for r in list_motions(store, dossier="24587", today=D("2025-10-01"))
+              if r["status"] in DONE}
+    assert done == ledger and done.get("kst-24587-995") == "2024D44229"
+    assert run_watches(store, today=D("2025-10-01")) == {"d24587": []}
 
 
 def test_diff_of_a_real_row_reports_the_letter_and_a_moved_deadline(db):
