@@ -1,4 +1,5 @@
-"""A local HTTP server replaying recorded payloads by route, with scripted quirks.
+"""Shared test helpers: a local HTTP server replaying recorded payloads by route, with scripted quirks, and the
+main job over the bundled documents (`build_database`).
 
     with ReplayServer() as srv:
         srv.add("/sru", Reply(500), Reply(200, body))      # a sequence: the last reply repeats
@@ -200,3 +201,15 @@ def real_zaak(name: str = REAL_ZAKEN[1]) -> dict:
         b.pop("Stats", None)
     z.setdefault("Soort", "Motie")
     return z
+
+
+def build_database(path):
+    """The main job's `build` over the bundled real documents (as `kamerstukken build --db path`); returns path."""
+    from kamerstukken.cli_main import build
+    from kamerstukken.store import Store
+    store = Store(path)
+    try:
+        build(store)
+    finally:
+        store.close()
+    return path

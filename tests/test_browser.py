@@ -31,14 +31,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from kamerstukken.cli_main import build
-    from kamerstukken.store import Store
-    path = tmp_path_factory.mktemp("browser") / "kamerstukken.db"
-    store = Store(path)
-    try:
-        build(store)
-    finally:
-        store.close()
+    from replay import build_database
+    path = build_database(tmp_path_factory.mktemp("browser") / "kamerstukken.db")
     proc, base = web.start_server(path)
     try:
         yield base + "/kamerstukken"

@@ -19,13 +19,13 @@ CHARTS = ("overdue-per-ministry", "open-motions-per-ministry", "made-vs-fulfille
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The bundled build with a BZK watch run twice, served read-only."""
-    from kamerstukken.cli_main import build
+    from replay import build_database
+
     from kamerstukken.store import Store
     from kamerstukken.watch import Watch, add_watch, run_watches
-    path = tmp_path_factory.mktemp("dashboard") / "kamerstukken.db"
+    path = build_database(tmp_path_factory.mktemp("dashboard") / "kamerstukken.db")
     store = Store(path)
     try:
-        build(store)
         add_watch(store, Watch("bzk", ministry="BZK"))
         run_watches(store, today=date(2020, 11, 20))
         run_watches(store, today=date(2020, 12, 1))

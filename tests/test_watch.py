@@ -25,14 +25,8 @@ D = date.fromisoformat
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The main job over the bundled real documents, once per module."""
-    from kamerstukken.cli_main import build
-    path = tmp_path_factory.mktemp("watch") / "built.db"
-    store = Store(path)
-    try:
-        build(store)
-    finally:
-        store.close()
-    return path
+    from replay import build_database
+    return build_database(tmp_path_factory.mktemp("watch") / "built.db")
 
 
 @pytest.fixture(scope="module")

@@ -28,16 +28,7 @@ QUERIES = ["search_documents", "motion_status", "overdue_commitments", "overdue_
 LETTER, MOTION = "kst-28844-269", "kst-28844-261"
 
 
-def build_database(path: Path) -> Path:
-    """The main job's `build` over the bundled real documents (as `kamerstukken build --db path`)."""
-    from kamerstukken.cli_main import build
-    from kamerstukken.store import Store
-    store = Store(path)
-    try:
-        build(store)
-    finally:
-        store.close()
-    return path
+from replay import build_database  # noqa: E402  (shared with the browser and watch tests)
 
 
 def sha256(path: Path) -> str:
