@@ -23,7 +23,7 @@ from ..models import Statement
 from .sentences import safe_lower, split_sentences
 from .statement_model import PlainModel, cue_features, decide, has_due_time
 
-__all__ = ["find_statements", "classify_sentences", "rule_features", "sentence_features", "RULE_NAMES", "model_dir"]
+__all__ = ["find_statements", "classify_sentences", "sentence_features", "is_candidate", "RULE_NAMES", "model_dir"]
 
 _F = re.I | re.S
 
@@ -210,14 +210,6 @@ RULES: dict[str, re.Pattern] = {
 }
 RULE_NAMES = tuple(RULES)
 
-FEATURE_NAMES = RULE_NAMES
-
-
-def _has_due_time(sentence: str) -> bool:
-    """A time word that can set a due time (the cue `due_time`; cheaper than the deadline finder)."""
-    return has_due_time(sentence)
-
-
 # ---- necessary conditions (speed only: never change a result)
 # For each costly rule: words at least one of which every match of the rule contains, as alternatives (one per
 # branch or group of branches of the pattern), each an AND of groups, each group an OR of lower-case words
@@ -346,22 +338,14 @@ def _rule_hit(name: str, s: str, low: Optional[str]) -> bool:
 _UNSET = object()
 
 
-def _regex_features(s: str, known: Optional[dict[str, bool]] = None, low=_UNSET) -> dict[str, int]:
-    """`known`: raw rule hits already computed for `s` (same patterns, same sentence); `low`: `_lowered(s)` when
-    the caller has it."""
+def _regex_features(s: str, low=_UNSET) -> dict[str, int]:
+    """Every rule's hit on `s`; `low`: `_lowered(s)` when the caller has it."""
     if low is _UNSET:
         low = _lowered(s)
-    if known is None:
-        known = {}
-    d = {name: int(known[name] if name in known else _rule_hit(name, s, low)) for name in RULES}
-    if d["c_present_deliver"] and not _has_due_time(s):
+    d = {name: int(_rule_hit(name, s, low)) for name in RULES}
+    if d["c_present_deliver"] and not has_due_time(s):   # the cue: a time word that can set a due time
         d["c_present_deliver"] = 0   # a present tense is only a promise with a due time in it
     return d
-
-
-def rule_features(sentences: list[str]) -> list[dict[str, int]]:
-    """Rule hits and cue features per sentence: {feature name: 0/1}."""
-    return [sentence_features(s) for s in sentences]
 
 
 def sentence_features(s: str, low=_UNSET) -> dict[str, int]:
@@ -369,7 +353,7 @@ def sentence_features(s: str, low=_UNSET) -> dict[str, int]:
     say (`vote_` + label: the decision the rules made on their own before the model decided), and the cue
     features. Rare rules each fire on few training sentences; their joint vote fires on many, so the model can
     learn how far to trust it."""
-    f = _regex_features(s, None, low)
+    f = _regex_features(s, low)
     d = {"r_" + k: v for k, v in f.items()}
     vote = _rule_vote(s, f)
     for lab in ("commitment", "fulfilment", "none"):

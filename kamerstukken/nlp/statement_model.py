@@ -4,7 +4,7 @@ One `StatementModel` (built by `models/statements/train.py`) labels a sentence `
 `none`. It reads
 
 - the words: TF-IDF word 1–2-grams of the normalised sentence (lower case, digits folded) and of its lemmas
-  (`sentences.lemma`: "stuur", "stuurt", "gestuurd" → "sturen"), and character 3–5-grams within words;
+  (`sentences.lemma`: "stuur", "stuurt", "gestuurd" → "sturen");
 - cue features that carry over to new wording (`cue_features`): who acts (the government, a member, the Kamer),
   tense and modality (future auxiliary, intention, past perfect, present), the deliverable (brief, rapport,
   evaluatie …), the recipient (uw Kamer), this document ("hierbij", "met deze brief") against a coming one ("in de
@@ -12,16 +12,17 @@ One `StatementModel` (built by `models/statements/train.py`) labels a sentence `
 - the hit of every hand-written rule of `commitments.RULES`, as one more feature each: the rules are evidence the
   model weighs, never a decision of their own.
 
-No I/O here; the artifact is loaded by `commitments._load_model`.
+`StatementModel` (scikit-learn) is fitted by the training script; the package scores with `PlainModel`, the same
+model as plain arrays. No I/O here; the artifact is loaded by `commitments._load_model`.
 """
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from .sentences import lemma
+from .sentences import lemma, safe_lower
 
-__all__ = ["StatementModel", "cue_features", "decide", "normalise", "lemmas_of", "CUE_NAMES"]
+__all__ = ["StatementModel", "PlainModel", "to_plain", "cue_features", "decide", "has_due_time"]
 
 _F = re.I | re.S
 _DIGITS = re.compile(r"\d+")
@@ -31,10 +32,6 @@ _WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 def normalise(s: str) -> str:
     """Lower case, digits folded to 0 (dossier numbers and dates say nothing about the label)."""
     return _DIGITS.sub("0", s.lower())
-
-
-def lemmas_of(s: str) -> str:
-    return " ".join(lemma(w) for w in _WORD.findall(s.lower()))
 
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
@@ -116,20 +113,16 @@ def has_due_time(s: str) -> bool:
     return _CUES["due_time"].search(s) is not None
 
 
-CUE_NAMES = tuple(_CUES) + ("no_final_period", "short", "long", "starts_upper_noun")
-
-
 _CUES_LOW = {name: re.compile(rx.pattern, rx.flags & ~re.I) for name, rx in _CUES.items()}
-_UNSAFE = re.compile("[\u0130\u0131\u017f]")
 
 
 def cue_features(s: str) -> dict[str, int]:
     # the case-sensitive twins on the lower-cased sentence find the same matches (see commitments._lower_twin),
-    # except for İ, ı and ſ, where the re.I patterns run on the sentence itself
-    if _UNSAFE.search(s):
+    # except for İ, ı and ſ (safe_lower gives None), where the re.I patterns run on the sentence itself
+    low = safe_lower(s)
+    if low is None:
         d = {name: int(rx.search(s) is not None) for name, rx in _CUES.items()}
     else:
-        low = s.lower()
         d = {name: int(rx.search(low) is not None) for name, rx in _CUES_LOW.items()}
     t = s.rstrip()
     d["no_final_period"] = int(not t.endswith((".", "?", "!", ":", ";", ",")))
@@ -151,9 +144,9 @@ def cue_features(s: str) -> dict[str, int]:
 
 
 class StatementModel:
-    """TF-IDF words, lemmas and character n-grams + cue and rule features → multinomial logistic regression."""
+    """TF-IDF words and lemmas + cue and rule features → multinomial logistic regression (training side)."""
 
-    def __init__(self, C: float = 2.0, char: bool = False, feature_weight: float = 1.0, random_state: int = 0):
+    def __init__(self, C: float = 2.0, feature_weight: float = 1.0, random_state: int = 0):
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -161,8 +154,6 @@ class StatementModel:
         # words and lemmas in one vocabulary: word 1–2-grams and lemma 1–2-grams (marked "l_"), see _words_and_lemmas
         self.word = TfidfVectorizer(lowercase=False, min_df=2, sublinear_tf=True, token_pattern=None,
                                     analyzer=_words_and_lemmas)
-        self.char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 5), min_df=3,
-                                    sublinear_tf=True, max_features=30000) if char else None
         self.feats = DictVectorizer(sparse=True)
         self.feature_weight = feature_weight
         self.clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=random_state)
@@ -170,93 +161,27 @@ class StatementModel:
         # training documents (train.py), none stays 1
         self.decision_weights = {"commitment": 1.0, "fulfilment": 1.0, "none": 1.0}
 
-    def _parts(self, texts: list[str], feats: list[dict[str, int]], fit: bool = False) -> list:
-        norm = [normalise(t) for t in texts]
-        vecs = [(self.word, texts)] + ([(self.char, norm)] if self.char is not None else [])
-        scale = [1.0, 0.7][:len(vecs)]
+    def _X(self, texts: list[str], feats: list[dict[str, int]], fit: bool = False):
+        from scipy.sparse import hstack
         if fit:
-            parts = [v.fit_transform(x) * w for (v, x), w in zip(vecs, scale)]
-            parts.append(self.feats.fit_transform(feats) * self.feature_weight)
+            parts = [self.word.fit_transform(texts), self.feats.fit_transform(feats)]
         else:
-            parts = [_tfidf_transform(v, x) * w if w != 1.0 else _tfidf_transform(v, x) for (v, x), w in zip(vecs, scale)]
-            parts.append(_dict_transform(self.feats, feats, self.feature_weight))
-        return parts
+            parts = [self.word.transform(texts), self.feats.transform(feats)]
+        return hstack([parts[0], parts[1] * self.feature_weight]).tocsr()
 
     def fit(self, texts, feats, labels, sample_weight=None):
-        from scipy.sparse import hstack
-        X = hstack(self._parts(texts, feats, fit=True)).tocsr()
-        self.clf.fit(X, labels, sample_weight=sample_weight)
+        self.clf.fit(self._X(texts, feats, fit=True), labels, sample_weight=sample_weight)
         return self
 
     def predict_proba(self, texts, feats) -> list[dict[str, float]]:
-        """Class probabilities per sentence: softmax of the summed part scores (what the multinomial
-        LogisticRegression computes on the stacked matrix, without stacking it)."""
-        import numpy as np
-        from scipy.special import softmax
-        parts = self._parts(texts, feats)
-        coef = self.clf.coef_
-        scores = np.tile(self.clf.intercept_, (len(texts), 1))
-        col = 0
-        for X in parts:
-            n = X.shape[1]
-            scores += np.asarray(X @ coef[:, col:col + n].T)
-            col += n
-        if coef.shape[0] == 1:   # binary model (only two classes seen)
-            p1 = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            P = np.stack([1 - p1, p1], axis=1)
-        else:
-            P = softmax(scores, axis=1)
         classes = [str(c) for c in self.clf.classes_]
-        return [dict(zip(classes, map(float, row))) for row in P]
-
-
-def _dict_transform(vec, feats: list[dict[str, int]], weight: float):
-    """`vec.transform(feats) * weight` for a fitted DictVectorizer over 0/1 features, built directly."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    vocab = vec.vocabulary_
-    indptr, indices = [0], []
-    for d in feats:
-        indices.extend(sorted(vocab[k] for k, v in d.items() if v and k in vocab))
-        indptr.append(len(indices))
-    data = np.full(len(indices), float(weight))
-    return csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-                      shape=(len(feats), len(vocab)))
+        return [dict(zip(classes, map(float, row))) for row in self.clf.predict_proba(self._X(texts, feats))]
 
 
 def decide(p: dict[str, float], weights: Optional[dict[str, float]] = None) -> str:
     """The label for class probabilities `p`: the largest probability × its decision weight."""
     w = weights or {}
     return max(p, key=lambda k: p[k] * w.get(k, 1.0))
-
-
-def _tfidf_transform(vec, texts):
-    """`vec.transform(texts)` for a fitted TfidfVectorizer by the same steps without sklearn's per-call input checks
-    (scikit-learn 1.9): the same numbers. Any other set-up takes vec.transform."""
-    import numpy as np
-    tf = getattr(vec, "_tfidf", None)
-    if tf is None or tf.norm not in ("l2", None) or not hasattr(vec, "_count_vocab"):
-        return vec.transform(texts)
-    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
-    vec._check_vocabulary()
-    _, X = vec._count_vocab(texts, fixed_vocab=True)
-    if vec.binary:
-        X.data.fill(1)
-    if X.dtype not in (np.float64, np.float32):
-        X = X.astype(np.float64)
-    if tf.sublinear_tf:
-        np.log(X.data, X.data)
-        X.data += 1.0
-    if hasattr(tf, "idf_"):
-        X.data *= tf.idf_[X.indices]
-    if tf.norm == "l2":
-        inplace_csr_row_normalize_l2(X)
-    return X
-
-
-def candidate_reason(s: str) -> Optional[str]:  # pragma: no cover - debugging aid
-    hits = [n for n, rx in _CUES.items() if rx.search(s)]
-    return ",".join(hits) or None
 
 
 class PlainModel:
@@ -317,10 +242,8 @@ class PlainModel:
 
 
 def to_plain(model: StatementModel, **extra) -> tuple[dict, dict]:
-    """(meta, arrays) for `PlainModel` from a fitted `StatementModel` (words + features only; no char n-grams)."""
+    """(meta, arrays) for `PlainModel` from a fitted `StatementModel`."""
     import numpy as np
-    if model.char is not None:
-        raise ValueError("the plain model has no character n-grams: fit with char=False")
     vocab = {str(k): int(v) for k, v in model.word.vocabulary_.items()}
     meta = {"format": "kamerstukken-statements-1", "classes": [str(c) for c in model.clf.classes_],
             "vocab": vocab, "feature_vocab": {str(k): int(v) for k, v in model.feats.vocabulary_.items()},

@@ -28,7 +28,7 @@ from kamerstukken.nlp import commitments as cm  # noqa: E402
 from kamerstukken.nlp.statement_model import StatementModel, decide as decide_one, to_plain  # noqa: E402
 
 LABELS = ("commitment", "fulfilment", "none")
-PARAMS = {"C": 2.0, "char": False, "feature_weight": 1.0}
+PARAMS = {"C": 2.0, "feature_weight": 1.0}
 GRID = (0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
 
