@@ -220,13 +220,18 @@ def _tk_states():
     return json.loads((FIX / "constructed" / "tk" / "toezegging_states.json").read_text(encoding="utf-8"))["states"]
 
 
-def test_tk_register_history_fields_and_revisions(env):
-    srv, store, client = env
+def _fetch_every_tk_state(srv, store, client) -> None:
+    """The TK Toezegging feed served in each of its published states in turn, one fetch per state."""
     items: list = []
     srv.route("/odata/Toezegging", odata_pages(srv, items, page_size=2))
     for state in _tk_states():
         items[:] = state
         fetch_toezeggingen(store, client, odata_url=srv.url + "/odata")
+
+
+def test_tk_register_history_fields_and_revisions(env):
+    srv, store, client = env
+    _fetch_every_tk_state(srv, store, client)
     q = srv.requests_to("/odata/Toezegging")[0].query["$expand"]
     assert "ToegezegdAanPersoon" in q and "IsWijzigingVan" in q and "IsAanvullingOp" in q
     e = store.db["register_entries"].get("tk-TZ202401-017")
@@ -265,11 +270,7 @@ def test_unknown_status_word_is_kept_and_reported(env):
 def test_status_of_shows_history_and_motion_details(env):
     from kamerstukken.status import status_of
     srv, store, client = env
-    items: list = []
-    srv.route("/odata/Toezegging", odata_pages(srv, items, page_size=2))
-    for state in _tk_states():
-        items[:] = state
-        fetch_toezeggingen(store, client, odata_url=srv.url + "/odata")
+    _fetch_every_tk_state(srv, store, client)
     out = status_of(store, "tk-TZ202401-017")
     assert [h["status"] for h in out["register_history"]] == ["Openstaand"] * 3 + ["Deels Voldaan"]
     assert out["status"]["deadline_basis"].startswith("latest register deadline 2025-09-30")
@@ -300,11 +301,7 @@ def test_cli_commitments_deadline_moved(env, tmp_path):
     from typer.testing import CliRunner
     from kamerstukken.cli import app
     srv, store, client = env
-    items: list = []
-    srv.route("/odata/Toezegging", odata_pages(srv, items, page_size=2))
-    for state in _tk_states():
-        items[:] = state
-        fetch_toezeggingen(store, client, odata_url=srv.url + "/odata")
+    _fetch_every_tk_state(srv, store, client)
     compute_status(store)
     db = str(tmp_path / "k.db")          # the store of `env`
     r = CliRunner().invoke(app, ["commitments", "--deadline-moved", "3", "--json", "--db", db])
