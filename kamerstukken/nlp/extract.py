@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from datetime import date
 from typing import Iterable, Iterator, Optional
 
@@ -136,7 +136,12 @@ def _government_only(statements: list[Statement], paragraphs) -> list[Statement]
     others = [(p.start, p.end) for p in paragraphs if p.kind in ("speech-member", "speech-chair")]
     if not others:
         return statements
-    return [s for s in statements if not any(a <= s.char_start < b for a, b in others)]
+    starts = [a for a, _ in others]     # paragraphs come in text order: one binary search per statement
+
+    def in_other(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < others[i][1]
+    return [s for s in statements if not in_other(s.char_start)]
 
 
 def extract_document(doc: Document, anchor: Optional[date] = None) -> Extractions:

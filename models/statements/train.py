@@ -69,12 +69,10 @@ def tune_weights(rows: list[dict], feats: list[dict], n_aug: int, **params) -> d
     """Decision weights from out-of-fold probabilities (3 folds grouped by document) of these training rows: the
     pair that maximises the mean F1 of commitment and fulfilment. The last `n_aug` rows are augmentation: trained
     on, never scored."""
-    from sklearn.model_selection import StratifiedGroupKFold
     real = len(rows) - n_aug
     oof: list[dict] = [None] * real
     y = [r["label"] for r in rows[:real]]
-    for tr, te in StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=7).split(rows[:real], y,
-                                                                                       [r["doc"] for r in rows[:real]]):
+    for _seed, tr, te in folds(rows[:real], k=3, seeds=(7,)):
         idx = list(tr) + list(range(real, len(rows)))
         m = _fit_plain([rows[i] for i in idx], [feats[i] for i in idx], **params)
         for i, p in zip(te, probabilities(m, [rows[i] for i in te], [feats[i] for i in te])):
