@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .extract_cmd import safe  # text as text for a terminal (also imported from here by cli_ledger and others)
 from .store import SearchError, Store, db_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -28,20 +29,6 @@ err = Console(stderr=True)
 DbOpt = typer.Option(None, "--db", help="SQLite database (default: $KAMERSTUKKEN_DB or ./kamerstukken.db)")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output")
 CsvOpt = typer.Option(False, "--csv", help="CSV output (for spreadsheets)")
-
-
-_CONTROL = None
-
-
-def safe(value) -> str:
-    """Text as text for a terminal: control characters (ESC sequences, BEL, …) shown as \\xNN, never
-    executed; use with markup=False or rich.text.Text so `[/b]` in a path or title stays literal."""
-    global _CONTROL
-    import re
-    if _CONTROL is None:
-        _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
-                        f"\\u{ord(m.group()):04x}", str(value))
 
 
 def say_error(where: str, msg) -> None:

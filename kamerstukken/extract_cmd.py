@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from typing import Callable, Optional
 
@@ -37,6 +38,15 @@ def run_extract(input: str, on_error: Optional[Callable[[str], None]] = None) ->
     return 0
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value) -> str:
+    """Text as text for a terminal: control characters (ESC sequences, BEL, …) shown as \\xNN, never
+    executed; use with markup=False or rich.text.Text so `[/b]` in a path or title stays literal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else
+                        f"\\u{ord(m.group()):04x}", str(value))
+
+
 def _plain_error(msg: str) -> None:
-    import re
-    sys.stderr.write("error: " + re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", " ".join(msg.split())) + "\n")
+    sys.stderr.write("error: " + " ".join(safe(msg).split()) + "\n")
